@@ -1,0 +1,46 @@
+"""DeZero: a deep-learning framework built from scratch, one step at a time."""
+
+import numpy as np
+
+
+class Variable:
+    """A box that holds a NumPy array in ``data``."""
+
+    def __init__(self, data):
+        self.data = data
+
+
+class Function:
+    """Base class of operations: unwraps the input, runs forward, wraps the result."""
+
+    def __call__(self, input):
+        x = input.data
+        y = self.forward(x)
+        output = Variable(y)
+        return output
+
+    def forward(self, x):
+        raise NotImplementedError()
+
+
+class Square(Function):
+    """Elementwise square."""
+
+    def forward(self, x):
+        return x**2
+
+
+class Exp(Function):
+    """Elementwise exponential."""
+
+    def forward(self, x):
+        return np.exp(x)
+
+
+def numerical_diff(f, x, eps=1e-4):
+    """Central difference (f(x + eps) - f(x - eps)) / (2 * eps) of f at Variable x."""
+    x0 = Variable(x.data - eps)
+    x1 = Variable(x.data + eps)
+    y0 = f(x0)
+    y1 = f(x1)
+    return (y1.data - y0.data) / (2 * eps)

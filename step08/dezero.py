@@ -1,0 +1,83 @@
+"""DeZero: a deep-learning framework built from scratch, one step at a time."""
+
+import numpy as np
+
+
+class Variable:
+    """A box that holds a NumPy array in ``data`` and its gradient in ``grad``."""
+
+    def __init__(self, data):
+        self.data = data
+        self.grad = None
+        self.creator = None
+
+    def set_creator(self, func):
+        """Record the Function that produced this Variable: a link back in the graph."""
+        self.creator = func
+
+    def backward(self):
+        """Propagate grad back through every creator, one Function at a time."""
+        funcs = []
+        if self.creator is not None:
+            funcs.append(self.creator)
+        # step 08: a loop over pending functions instead of recursion, so the depth
+        # of the graph is not limited by Python's recursion limit.
+        while funcs:
+            f = funcs.pop()
+            x, y = f.input, f.output
+            x.grad = f.backward(y.grad)
+
+            if x.creator is not None:
+                funcs.append(x.creator)
+
+
+class Function:
+    """Base class of operations: unwraps the input, runs forward, wraps the result."""
+
+    def __call__(self, input):
+        x = input.data
+        y = self.forward(x)
+        output = Variable(y)
+        output.set_creator(self)
+        self.input = input  # step 06: backward needs the input seen in forward
+        self.output = output
+        return output
+
+    def forward(self, x):
+        raise NotImplementedError()
+
+    def backward(self, gy):
+        raise NotImplementedError()
+
+
+class Square(Function):
+    """Elementwise square; gx = 2 * x * gy."""
+
+    def forward(self, x):
+        return x**2
+
+    def backward(self, gy):
+        x = self.input.data
+        gx = 2 * x * gy
+        return gx
+
+
+class Exp(Function):
+    """Elementwise exponential; gx = exp(x) * gy."""
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, gy):
+        x = self.input.data
+        gx = np.exp(x) * gy
+        return gx
+
+
+def numerical_diff(f, x, eps=1e-4):
+    """Central difference (f(x + eps) - f(x - eps)) / (2 * eps) of f at Variable x."""
+    x0 = Variable(x.data - eps)
+    x1 = Variable(x.data + eps)
+    y0 = f(x0)
+    y1 = f(x1)
+    return (y1.data - y0.data) / (2 * eps)
