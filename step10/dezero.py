@@ -1,0 +1,111 @@
+"""DeZero: a deep-learning framework built from scratch, one step at a time."""
+
+import numpy as np
+
+
+class Variable:
+    """A box that holds a NumPy array in ``data`` and its gradient in ``grad``."""
+
+    def __init__(self, data):
+        if data is not None:
+            if not isinstance(data, np.ndarray):
+                raise TypeError(
+                    f"{type(data)} is not supported: Variable data must be an "
+                    "np.ndarray or None (wrap numbers with np.array)"
+                )
+
+        self.data = data
+        self.grad = None
+        self.creator = None
+
+    def set_creator(self, func):
+        """Record the Function that produced this Variable: a link back in the graph."""
+        self.creator = func
+
+    def backward(self):
+        """Propagate grad back through every creator, one Function at a time."""
+        if self.grad is None:
+            self.grad = np.ones_like(self.data)  # step 09: dy/dy = 1 by default
+
+        funcs = []
+        if self.creator is not None:
+            funcs.append(self.creator)
+        # step 08: a loop over pending functions instead of recursion, so the depth
+        # of the graph is not limited by Python's recursion limit.
+        while funcs:
+            f = funcs.pop()
+            x, y = f.input, f.output
+            x.grad = f.backward(y.grad)
+
+            if x.creator is not None:
+                funcs.append(x.creator)
+
+
+def as_array(x):
+    """Turn a NumPy or Python scalar into a 0-d ndarray; return arrays unchanged."""
+    if np.isscalar(x):
+        return np.array(x)
+    return x
+
+
+class Function:
+    """Base class of operations: unwraps the input, runs forward, wraps the result."""
+
+    def __call__(self, input):
+        x = input.data
+        y = self.forward(x)
+        # step 09: NumPy returns scalars such as np.float64 from 0-d arithmetic.
+        output = Variable(as_array(y))
+        output.set_creator(self)
+        self.input = input  # step 06: backward needs the input seen in forward
+        self.output = output
+        return output
+
+    def forward(self, x):
+        raise NotImplementedError()
+
+    def backward(self, gy):
+        raise NotImplementedError()
+
+
+class Square(Function):
+    """Elementwise square; gx = 2 * x * gy."""
+
+    def forward(self, x):
+        return x**2
+
+    def backward(self, gy):
+        x = self.input.data
+        gx = 2 * x * gy
+        return gx
+
+
+def square(x):
+    """Square of a Variable, as a plain Python function."""
+    return Square()(x)
+
+
+class Exp(Function):
+    """Elementwise exponential; gx = exp(x) * gy."""
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, gy):
+        x = self.input.data
+        gx = np.exp(x) * gy
+        return gx
+
+
+def exp(x):
+    """Exponential of a Variable, as a plain Python function."""
+    return Exp()(x)
+
+
+def numerical_diff(f, x, eps=1e-4):
+    """Central difference (f(x + eps) - f(x - eps)) / (2 * eps) of f at Variable x."""
+    x0 = Variable(as_array(x.data - eps))
+    x1 = Variable(as_array(x.data + eps))
+    y0 = f(x0)
+    y1 = f(x1)
+    return (y1.data - y0.data) / (2 * eps)
