@@ -21,6 +21,12 @@ def chain(x):
     return square(exp(square(x)))
 
 
+def test_variable_holds_the_given_array():
+    a = np.array([1.0, 2.0])
+    x = Variable(a)
+    assert x.data is a and x.grad is None and x.creator is None
+
+
 def test_square_and_exp_forward():
     x = Variable(np.array([1.0, -2.0, 3.0]))
     np.testing.assert_array_equal(square(x).data, [1.0, 4.0, 9.0])
