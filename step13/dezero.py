@@ -39,7 +39,7 @@ class Variable:
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)
 
-            for x, gx in zip(f.inputs, gxs):  # step 13: one gradient per input
+            for x, gx in zip(f.inputs, gxs, strict=True):  # step 13: a grad per input
                 x.grad = gx
 
                 if x.creator is not None:

@@ -1,4 +1,4 @@
-"""Step 12 behaviour, kept: variadic __call__(*inputs), forward(*xs), and a single output unwrapped."""
+"""Step 12 behaviour, kept: __call__(*inputs), forward(*xs), one output unwrapped."""
 
 import numpy as np
 import pytest
