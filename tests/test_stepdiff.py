@@ -1,0 +1,447 @@
+"""Tests of tools/stepdiff.py on synthetic step directories (and real ones)."""
+
+import importlib.util
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = importlib.util.spec_from_file_location("stepdiff", REPO / "tools/stepdiff.py")
+stepdiff = importlib.util.module_from_spec(SPEC)
+sys.modules["stepdiff"] = stepdiff  # dataclasses look their module up by name
+SPEC.loader.exec_module(stepdiff)
+
+HEAD = '''"""Tiny framework."""
+
+import numpy as np
+
+
+class Variable:
+    def __init__(self, data):
+        self.data = data
+        self.grad = None
+        self.creator = None
+
+    def set_creator(self, func):
+        self.creator = func
+'''
+RECURSIVE = """
+    def backward(self):
+        f = self.creator
+        if f is not None:
+            x = f.input
+            x.grad = f.backward(self.grad)
+            x.backward()
+"""
+LOOP = """
+    def backward(self):
+        funcs = [self.creator]
+        while 0 < len(funcs):
+            f = funcs.pop()
+            x = f.input
+            x.grad = f.backward(f.output.grad)
+            if x.creator is not None:
+                funcs.append(x.creator)
+"""
+TAIL = '''
+
+class Function:
+    def __call__(self, input):
+        x = input.data
+        y = self.forward(x)
+        output = Variable(y)
+        output.set_creator(self)
+        self.input = input
+        self.output = output
+        return output
+
+    def forward(self, x):
+        raise NotImplementedError()
+
+    def backward(self, gy):
+        raise NotImplementedError()
+
+
+class Square(Function):
+    def forward(self, x):
+        return x**2
+
+    def backward(self, gy):
+        return 2 * self.input.data * gy
+
+
+def is_negative(x):
+    """True for x < 0."""
+    return x < 0
+'''
+ADD = """
+
+def add(x0, x1):
+    return Add()(x0, x1)
+
+
+Variable.__add__ = add
+"""
+CONFIG = """
+
+class Config:
+    enable_backprop = True
+"""
+STEP01 = HEAD + RECURSIVE + TAIL
+# Reformatted set_creator (same AST) and the loop version of backward.
+STEP02 = (HEAD + LOOP + TAIL).replace(
+    "self.creator = func", "self.creator = (func)  # a link back"
+)
+CLEARGRAD = "\n    def cleargrad(self):\n        self.grad = None\n"
+STEP03 = STEP02.replace(LOOP, LOOP + CLEARGRAD) + ADD
+STEP04_CORE = STEP03 + CONFIG
+
+
+def write(root, files):
+    """Create files {relative path: text} under root."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+@pytest.fixture
+def root(tmp_path):
+    """Four synthetic steps: loop backward, move into a package, copy to core."""
+    write(
+        tmp_path,
+        {
+            "step01/dezero.py": STEP01,
+            "step01/demo.py": "print('step 1')\n",
+            "step02/dezero.py": STEP02,
+            "step02/demo.py": "print('step 2')\n",
+            "step02/README.md": "# Step 2\n\nclass Foo: def if < while\n",
+            "step02/output/figure.png": "not really a png",
+            "step02/__pycache__/dezero.cpython-311.pyc": "bytecode",
+            "step02/.pytest_cache/v/cache": "{}",
+            "step03/dezero/__init__.py": "from dezero.core_simple import Variable\n",
+            "step03/dezero/core_simple.py": STEP03,
+            "step04/dezero/__init__.py": "from dezero.core_simple import Variable\n",
+            "step04/dezero/core_simple.py": STEP03,
+            "step04/dezero/core.py": STEP04_CORE,
+        },
+    )
+    return tmp_path
+
+
+def run(capsys, root, *args):
+    """Run the CLI without colour; return (exit status, stdout, stderr)."""
+    status = stepdiff.main([*map(str, args), "--root", str(root), "--color=never"])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def section(text, headline):
+    """The lines of one file's diff in the text output, headline included."""
+    lines = text.splitlines()
+    start = lines.index(headline)
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    return lines[start:end]
+
+
+def test_summary_lists_exactly_the_changed_method(capsys, root):
+    status, out, err = run(capsys, root, 1, 2, "--summary")
+    assert (status, err) == (0, "")
+    assert out == (
+        "step01 -> step02: 1 file changed (+7 -5)\n"
+        "\n"
+        "dezero.py: +7 -5\n"
+        "  changed: Variable.backward\n"
+    )
+
+
+def test_one_step_is_compared_with_its_predecessor(capsys, root):
+    assert run(capsys, root, 2) == run(capsys, root, 1, 2)
+    assert run(capsys, root, "step02")[1].startswith("step01 -> step02: ")
+
+
+def test_formatting_and_comments_are_not_structural_changes():
+    old = "def f(x):\n    return x + 1\n"
+    new = "def f(x):  # comment\n    return (x +\n            1)\n"
+    assert stepdiff.outline_changes(old, new) == []
+    docstring = 'def f(x):\n    """Add one."""\n    return x + 1\n'
+    assert stepdiff.outline_changes(old, docstring) == [("changed", ["f"])]
+
+
+def test_summary_reports_module_level_assignments_and_imports():
+    old = "import numpy as np\n\nclass V:\n    pass\n"
+    new = old + "\ndef add(a, b):\n    return a\n\nV.__add__ = add\nV.__mul__ = add\n"
+    new = new.replace("import numpy as np", "import numpy as np\nimport weakref")
+    assert stepdiff.outline_changes(old, new) == [
+        ("added", ["add"]),
+        ("added statements", ["V.__add__", "V.__mul__"]),
+        ("added imports", ["weakref"]),
+    ]
+    assert stepdiff.outline_changes(new, old) == [
+        ("removed", ["add"]),
+        ("removed statements", ["V.__add__", "V.__mul__"]),
+        ("removed imports", ["weakref"]),
+    ]
+
+
+def test_module_docstring_is_listed_only_for_an_existing_module():
+    doc = '"""Docs."""\n\nx = 1\n'
+    assert stepdiff.outline_changes("", doc) == [("added statements", ["x"])]
+    assert stepdiff.outline_changes("x = 1\n", doc) == [("added", ["module docstring"])]
+    changed = doc.replace("Docs", "More docs")
+    assert stepdiff.outline_changes(doc, changed) == [("changed", ["module docstring"])]
+
+
+def test_new_class_is_listed_without_its_methods():
+    new = "class C:\n    x = 1\n\n    def f(self):\n        pass\n"
+    assert stepdiff.outline_changes("", new) == [("added", ["C"])]
+    changed_body = new.replace("x = 1", "x = 2")
+    assert stepdiff.outline_changes(new, changed_body) == [("changed", ["C"])]
+
+
+def test_move_into_a_package_is_a_rename_with_only_the_small_hunk(capsys, root):
+    status, out, _ = run(capsys, root, 2, 3)
+    assert status == 0
+    assert out.splitlines()[0] == "step02 -> step03: 2 files changed (+11 -0)"
+    assert "deleted: dezero.py" not in out
+    assert "added: dezero/core_simple.py" not in out
+    lines = section(out, "renamed: dezero.py -> dezero/core_simple.py (91% similar)")
+    assert lines[1:3] == ["--- step02/dezero.py", "+++ step03/dezero/core_simple.py"]
+    changed = [line for line in lines[3:] if line[:1] in "+-"]
+    assert changed == [
+        "+",
+        "+    def cleargrad(self):",
+        "+        self.grad = None",
+        "+",
+        "+",
+        "+def add(x0, x1):",
+        "+    return Add()(x0, x1)",
+        "+",
+        "+",
+        "+Variable.__add__ = add",
+    ]
+    summary = out.split("\n\n")[1].splitlines()
+    assert summary == [
+        "dezero/__init__.py (new file): +1 -0",
+        "  added imports: dezero.core_simple.Variable",
+        "dezero.py -> dezero/core_simple.py: +10 -0",
+        "  added: Variable.cleargrad, add",
+        "  added statements: Variable.__add__",
+    ]
+
+
+def test_new_modified_copy_of_a_kept_file_is_a_copy(capsys, root):
+    status, out, _ = run(capsys, root, 3, 4)
+    assert status == 0
+    assert out.splitlines()[:5] == [
+        "step03 -> step04: 1 file changed (+4 -0)",
+        "",
+        "dezero/core.py (copy of dezero/core_simple.py): +4 -0",
+        "  added: Config",
+        "",
+    ]
+    lines = section(
+        out, "copied: dezero/core.py (copy of dezero/core_simple.py, 97% similar)"
+    )
+    assert lines[1:3] == [
+        "--- step03/dezero/core_simple.py",
+        "+++ step04/dezero/core.py",
+    ]
+    # Identical files are not shown at all.
+    assert "dezero/__init__.py" not in out
+    assert "modified: dezero/core_simple.py" not in out
+
+
+def test_best_match_wins_for_renames(tmp_path):
+    body = [f"line {i}" for i in range(20)]
+    write(
+        tmp_path,
+        {
+            "step01/dezero/a.py": "\n".join(body) + "\n",
+            "step01/dezero/b.py": "\n".join(body[:12] + ["other"] * 8) + "\n",
+            "step02/dezero/c.py": "\n".join(body[:19] + ["new"]) + "\n",
+        },
+    )
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+    assert [(c.status, c.old_path, c.new_path) for c in diff.files] == [
+        ("deleted", "dezero/b.py", None),
+        ("renamed", "dezero/a.py", "dezero/c.py"),
+    ]
+
+
+def test_all_adds_demo_readme_and_skips_generated_files(capsys, root):
+    _, framework_only, _ = run(capsys, root, 1, 2)
+    assert "demo.py" not in framework_only
+    _, out, _ = run(capsys, root, 1, 2, "--all", "--no-summary")
+    headlines = [line for line in out.splitlines() if line.split(":")[0].isalpha()]
+    assert headlines == ["added: README.md", "modified: demo.py", "modified: dezero.py"]
+    assert out.splitlines()[0] == "step01 -> step02: 3 files changed (+11 -6)"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((9,), "stepdiff: error: step09 not found in "),
+        ((1, 9), "stepdiff: error: step09 not found in "),
+        (("x",), "stepdiff: error: bad step number: 'x' (expected 1 to 99)"),
+        ((0, 1), "stepdiff: error: bad step number: '0' (expected 1 to 99)"),
+        ((1,), "stepdiff: error: step01 has no predecessor; name two steps"),
+    ],
+)
+def test_bad_steps_exit_2_with_a_message(capsys, root, args, message):
+    status, out, err = run(capsys, root, *args)
+    assert (status, out) == (2, "")
+    assert err.startswith(message)
+
+
+def test_color_only_when_asked(capsys, root, monkeypatch):
+    args = ["1", "2", "--root", str(root)]
+    assert stepdiff.main([*args, "--color", "always"]) == 0
+    colored = capsys.readouterr().out
+    assert "\033[31m-            x.backward()\033[0m" in colored
+    assert "  \033[33mchanged\033[0m: Variable.backward" in colored
+    assert stepdiff.main([*args, "--color", "never"]) == 0
+    assert "\033[" not in capsys.readouterr().out
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not stepdiff.use_color("auto")
+    monkeypatch.delenv("NO_COLOR")
+    assert stepdiff.use_color("auto")
+
+
+class PageChecker(HTMLParser):
+    """Checks tag nesting and collects the text of each row's code cells."""
+
+    VOID = {"meta", "col", "br", "hr", "img", "link", "input"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.rows, self.cell = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        if tag == "tr":
+            self.rows.append([])
+        css = dict(attrs).get("class") or ""
+        if tag == "td" and css.split()[:1] == ["code"]:
+            self.cell = [css, ""]
+            self.rows[-1].append(self.cell)
+
+    def handle_endtag(self, tag):
+        assert self.stack.pop() == tag, f"</{tag}> closes something else"
+        if tag == "td":
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[1] += data
+
+
+def check_page(page):
+    """Parse a page; return its table rows as [[class, text], ...] lists."""
+    assert page.startswith("<!DOCTYPE html>\n")
+    checker = PageChecker()
+    checker.feed(page)
+    checker.close()
+    assert checker.stack == []
+    return checker.rows
+
+
+def test_html_page_is_self_contained_and_side_by_side(capsys, root, tmp_path):
+    target = tmp_path / "out" / "diff.html"
+    status, out, _ = run(capsys, root, 1, 2, "--html", target)
+    assert (status, out) == (0, f"wrote {target}\n")
+    page = target.read_text()
+    for banned in ("http://", "https://", "<script", "<link", "@import", "url("):
+        assert banned not in page
+    assert stepdiff.CSS_PATH.read_text() in page
+    assert "</span> &lt; len(funcs):" in page and "< len" not in page
+    assert '<span class="changed">changed:</span> Variable.backward' in page
+    rows = check_page(page)
+    pairs = [(left[1], right[1]) for left, right in (r for r in rows if len(r) == 2)]
+    assert ("        if f is not None:", "        while 0 < len(funcs):") in pairs
+    assert ("", "                funcs.append(x.creator)") in pairs
+    assert (
+        "        self.creator = func",
+        "        self.creator = (func)  # a link back",
+    ) in pairs
+    # Python is highlighted, intra-line changes are marked.
+    assert '<span class="t-kw">def</span> <span class="t-def">backward</span>' in page
+    assert '<span class="t-com chg"># a link back</span>' in page
+    assert 'f.backward(<span class="chg">self</span>.grad)</td>' in page
+    assert 'f.backward(<span class="chg">f.output</span>.grad)</td>' in page
+
+
+def test_html_collapses_long_unchanged_runs(tmp_path):
+    lines = [f"x{i} = {i}" for i in range(1, 31)]
+    write(tmp_path, {"step01/dezero.py": "\n".join(lines) + "\n"})
+    lines[14] = "x15 = 'fifteen'"
+    write(tmp_path, {"step02/dezero.py": "\n".join(lines) + "\n"})
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+    page = stepdiff.render_html(diff)
+    rows = check_page(page)
+    assert "… 11 unchanged lines" in page and "… 12 unchanged lines" in page
+    assert len(rows) == 1 + 1 + 3 + 1 + 3 + 1  # head, skip, context, change, ...
+    assert rows[5][1] == ["code ins", "x15 = 'fifteen'"]
+
+
+def test_html_of_rename_copy_and_text_files(root, capsys, tmp_path):
+    for args in ((2, 3), (3, 4), (1, 4, "--all")):
+        target = tmp_path / "page.html"
+        assert run(capsys, root, *args, "--html", target)[0] == 0
+        rows = check_page(target.read_text())
+        assert rows
+    page = stepdiff.render_html(
+        stepdiff.compare(root / "step01", root / "step02", True)
+    )
+    readme = page.split("added: README.md")[1].split("</section>")[0]
+    assert "class Foo: def if &lt; while" in readme
+    assert "t-kw" not in readme
+    page = stepdiff.render_html(stepdiff.compare(root / "step03", root / "step04"))
+    assert (
+        "<h2>copied: dezero/core.py (copy of dezero/core_simple.py, 97% similar)</h2>"
+        in page
+    )
+
+
+def test_programmatic_api_returns_strings(root):
+    diff = stepdiff.compare(root / "step01", root / "step02")
+    assert [(c.status, c.added, c.removed) for c in diff.files] == [("modified", 7, 5)]
+    text = stepdiff.render_text(diff, summary=False)
+    assert text.startswith("step01 -> step02: 1 file changed (+7 -5)\n\nmodified:")
+    assert "changed: Variable.backward" not in text
+    assert "@@ -10,14 +10,16 @@" in text
+
+
+REAL_STEPS = pytest.mark.skipif(
+    not all((REPO / f"step{n:02d}").is_dir() for n in (1, 7, 8, 10)),
+    reason="real step directories step01, step07, step08, step10 not written yet",
+)
+
+
+@REAL_STEPS
+def test_real_step_08_only_changes_variable_backward(capsys):
+    assert stepdiff.main(["7", "8", "--summary", "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("  ")] == [
+        "  changed: Variable.backward"
+    ]
+
+
+@REAL_STEPS
+def test_real_steps_1_to_10_html_is_written(capsys, tmp_path):
+    target = tmp_path / "diff.html"
+    assert stepdiff.main(["1", "10", "--all", "--html", str(target)]) == 0
+    rows = check_page(target.read_text())
+    assert len(rows) > 100
+
+
+def test_binary_files_are_summarised_not_dumped(tmp_path):
+    write(tmp_path, {"step01/README.md": "# One\n", "step02/README.md": "# One\n"})
+    (tmp_path / "step02" / "data.npz").write_bytes(b"PK\0\x01\x02binary")
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02", True)
+    text = stepdiff.render_text(diff)
+    assert text.splitlines()[-2:] == ["@@ -0,0 +1 @@", "+(binary file, 11 bytes)"]

@@ -1,0 +1,674 @@
+#!/usr/bin/env python3
+"""Show what a DeZero step taught: structural summary and diff of two snapshots.
+
+    python tools/stepdiff.py 7              # step06 -> step07
+    python tools/stepdiff.py 1 10 --all     # framework, demos, tests and lessons
+    python tools/stepdiff.py 22 23 --html diff.html
+
+Programmatic use: ``compare(old_dir, new_dir)`` returns a ``StepDiff`` and
+``render_text`` / ``render_html`` turn it into strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import difflib
+import html
+import io
+import itertools
+import keyword
+import os
+import sys
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CSS_PATH = REPO_ROOT / "shared" / "diff.css"
+SKIPPED_DIRS = {"output", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache"}
+RENAME_RATIO = 0.5  # a vanished and a new file at least this similar: a rename
+COPY_RATIO = 0.7  # a new file at least this similar to an old one: a copy
+CONTEXT = 3  # unchanged lines shown around each change
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+ANSI = {"bold": "1", "added": "32", "removed": "31", "changed": "33", "hunk": "36"}
+ACTIONS = ("added", "removed", "changed")
+KIND_SUFFIX = {"def": "", "statement": " statements", "import": " imports"}
+HEADLINES = {
+    "modified": "modified: {new}",
+    "renamed": "renamed: {old} -> {new} ({pct}% similar)",
+    "copied": "copied: {new} (copy of {old}, {pct}% similar)",
+    "added": "added: {new}",
+    "deleted": "deleted: {old}",
+}
+LABELS = {
+    "modified": "{new}",
+    "renamed": "{old} -> {new}",
+    "copied": "{new} (copy of {old})",
+    "added": "{new} (new file)",
+    "deleted": "{old} (deleted)",
+}
+
+
+class StepDiffError(Exception):
+    """A user error: a bad step number or a missing step directory."""
+
+
+# --- Comparing two snapshots -------------------------------------------------
+
+
+def matcher(a: list[str], b: list[str]) -> difflib.SequenceMatcher:
+    """A line matcher without difflib's heuristic junking of frequent lines."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False)
+
+
+@dataclass
+class FileChange:
+    """One file shown in the diff: how it changed and both sides' lines."""
+
+    status: str  # modified, renamed, copied, added or deleted
+    old_path: str | None
+    new_path: str | None
+    old_lines: list[str]
+    new_lines: list[str]
+    similarity: float = 1.0
+    lines: difflib.SequenceMatcher = field(init=False, repr=False)
+
+    def __post_init__(self):
+        """Diff the two sides once; every renderer uses the same matcher."""
+        self.lines = matcher(self.old_lines, self.new_lines)
+
+    @property
+    def opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        """difflib opcodes turning the old lines into the new ones."""
+        return self.lines.get_opcodes()
+
+    def _format(self, template: str) -> str:
+        """Fill a headline or label template with this change's paths."""
+        pct = round(self.similarity * 100)
+        return template.format(old=self.old_path, new=self.new_path, pct=pct)
+
+    @property
+    def headline(self) -> str:
+        """The line that introduces this file in the diff."""
+        return self._format(HEADLINES[self.status])
+
+    @property
+    def label(self) -> str:
+        """A short name for this file in the summary and the HTML page."""
+        return self._format(LABELS[self.status])
+
+    @property
+    def added(self) -> int:
+        """Number of added lines."""
+        return sum(j2 - j1 for tag, _, _, j1, j2 in self.opcodes if tag != "equal")
+
+    @property
+    def removed(self) -> int:
+        """Number of removed lines."""
+        return sum(i2 - i1 for tag, i1, i2, _, _ in self.opcodes if tag != "equal")
+
+    @property
+    def is_python(self) -> bool:
+        """Whether the file is Python source (highlighted and outlined)."""
+        return (self.new_path or self.old_path).endswith(".py")
+
+
+@dataclass
+class StepDiff:
+    """The changed files between two step directories."""
+
+    old_name: str
+    new_name: str
+    files: list[FileChange]
+
+    @property
+    def header(self) -> str:
+        """E.g. 'step07 -> step08: 1 file changed (+12 -9)'."""
+        count = len(self.files)
+        added = sum(change.added for change in self.files)
+        removed = sum(change.removed for change in self.files)
+        noun = "file" if count == 1 else "files"
+        return (
+            f"{self.old_name} -> {self.new_name}: "
+            f"{count} {noun} changed (+{added} -{removed})"
+        )
+
+
+def parse_step(text: str) -> int:
+    """Turn '7', '07' or 'step07' into 7."""
+    digits = text.removeprefix("step")
+    if not (digits.isascii() and digits.isdigit()) or not 1 <= int(digits) <= 99:
+        raise StepDiffError(f"bad step number: {text!r} (expected 1 to 99)")
+    return int(digits)
+
+
+def step_dir(root: Path, number: int) -> Path:
+    """The directory of step `number` under `root`; it must exist."""
+    path = root / f"step{number:02d}"
+    if not path.is_dir():
+        raise StepDiffError(f"{path.name} not found in {root}")
+    return path
+
+
+def resolve_steps(root: Path, first: str, second: str | None) -> tuple[Path, Path]:
+    """The old and new step directories named on the command line."""
+    if second is not None:
+        return step_dir(root, parse_step(first)), step_dir(root, parse_step(second))
+    new = parse_step(first)
+    new_dir = step_dir(root, new)
+    if new == 1:
+        raise StepDiffError("step01 has no predecessor; name two steps")
+    return step_dir(root, new - 1), new_dir
+
+
+def snapshot_files(step: Path, include_all: bool) -> dict[str, Path]:
+    """Relative path -> file: the framework only, or every tracked-looking file."""
+    files = {}
+    for path in sorted(step.rglob("*")):
+        parts = path.relative_to(step).parts
+        hidden = any(part in SKIPPED_DIRS or part.startswith(".") for part in parts)
+        if hidden or not path.is_file() or path.suffix == ".pyc":
+            continue
+        if include_all or parts[0] in ("dezero.py", "dezero"):
+            files["/".join(parts)] = path
+    return files
+
+
+def read_lines(path: Path) -> list[str]:
+    """The file's lines without line ends; binary files become one note line."""
+    data = path.read_bytes()
+    if b"\0" in data:
+        return [f"(binary file, {len(data)} bytes)"]
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    return text.removesuffix("\n").split("\n") if text else []
+
+
+def similarity(a: list[str], b: list[str]) -> float:
+    """difflib's ratio of two line lists; empty files are similar to nothing."""
+    if not a or not b:
+        return 0.0
+    lines = matcher(a, b)
+    if lines.real_quick_ratio() < RENAME_RATIO or lines.quick_ratio() < RENAME_RATIO:
+        return 0.0
+    return lines.ratio()
+
+
+def compare(old_dir: Path, new_dir: Path, include_all: bool = False) -> StepDiff:
+    """Pair the files of two steps, detecting renames and copies."""
+    old = {n: read_lines(p) for n, p in snapshot_files(old_dir, include_all).items()}
+    new = {n: read_lines(p) for n, p in snapshot_files(new_dir, include_all).items()}
+    changes = [
+        FileChange("modified", name, name, old[name], new[name])
+        for name in old.keys() & new.keys()
+        if old[name] != new[name]
+    ]
+    gone = [name for name in old if name not in new]
+    fresh = [name for name in new if name not in old]
+    candidates = sorted(
+        ((similarity(old[o], new[n]), o, n) for o in gone for n in fresh),
+        reverse=True,
+    )
+    for ratio, o, n in candidates:
+        if ratio >= RENAME_RATIO and o in gone and n in fresh:
+            changes.append(FileChange("renamed", o, n, old[o], new[n], ratio))
+            gone.remove(o)
+            fresh.remove(n)
+    for n in fresh:
+        ratio, o = max(((similarity(old[o], new[n]), o) for o in old), default=(0, ""))
+        if ratio >= COPY_RATIO:
+            changes.append(FileChange("copied", o, n, old[o], new[n], ratio))
+        else:
+            changes.append(FileChange("added", None, n, [], new[n]))
+    changes += [FileChange("deleted", o, None, old[o], []) for o in gone]
+    changes.sort(key=lambda change: change.new_path or change.old_path)
+    return StepDiff(old_dir.name, new_dir.name, changes)
+
+
+# --- Structural summary from the AST -----------------------------------------
+
+
+def assigned_names(node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> str:
+    """The targets of a module-level assignment, e.g. 'Variable.__add__'."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return ", ".join(ast.unparse(target) for target in targets)
+
+
+def import_names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    """The names an import binds, e.g. 'numpy as np' or 'dezero.core.Variable'."""
+    prefix = ""
+    if isinstance(node, ast.ImportFrom):
+        prefix = "." * node.level + (node.module or "")
+        prefix += "." if node.module else ""
+    return [
+        prefix + alias.name + (f" as {alias.asname}" if alias.asname else "")
+        for alias in node.names
+    ]
+
+
+def is_docstring(node: ast.stmt) -> bool:
+    """Whether a statement is a bare string literal."""
+    if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Constant):
+        return False
+    return isinstance(node.value.value, str)
+
+
+def statement_name(node: ast.stmt) -> str:
+    """Other module-level code by its first line, e.g. 'if __name__ == ...:'."""
+    first = ast.unparse(node).split("\n")[0]
+    return first if len(first) <= 50 else first[:49] + "…"
+
+
+def outline(source: str) -> dict[tuple[str, str], list[str]]:
+    """(kind, name) -> AST dumps of the module's definitions and statements."""
+    items: dict[tuple[str, str], list[str]] = {}
+
+    def add(kind: str, name: str, node: ast.AST | None = None) -> None:
+        """Record one definition or statement under its (kind, name)."""
+        dump = ast.dump(node) if node else ""  # imports: only presence counts
+        items.setdefault((kind, name), []).append(dump)
+
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, FUNCTION_NODES):
+            add("def", node.name, node)
+        elif isinstance(node, ast.ClassDef):
+            shell = copy.copy(node)  # the class without its methods
+            shell.body = [n for n in node.body if not isinstance(n, FUNCTION_NODES)]
+            add("def", node.name, shell)
+            for method in node.body:
+                if isinstance(method, FUNCTION_NODES):
+                    add("def", f"{node.name}.{method.name}", method)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            add("statement", assigned_names(node), node)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for name in import_names(node):
+                add("import", name)
+        elif is_docstring(node) and node is tree.body[0]:
+            add("def", "module docstring", node)
+        else:
+            add("statement", statement_name(node), node)
+    return items
+
+
+def outline_changes(old_source: str, new_source: str) -> list[tuple[str, list[str]]]:
+    """[(category, names)], e.g. [('changed', ['Variable.backward'])]."""
+    old, new = outline(old_source), outline(new_source)
+    found: dict[str, list[str]] = {}
+
+    def note(action: str, kind: str, name: str) -> None:
+        """File a name under e.g. 'added' or 'removed statements'."""
+        found.setdefault(action + KIND_SUFFIX[kind], []).append(name)
+
+    def owner_in(items: dict, kind: str, name: str) -> bool:
+        """Whether the owner of an added/removed name exists on the other side."""
+        if kind != "def":
+            return True
+        if name == "module docstring":
+            return bool(items)  # not for a whole new or deleted module
+        return "." not in name or ("def", name.split(".")[0]) in items
+
+    for kind, name in new:
+        if (kind, name) not in old and owner_in(old, kind, name):
+            note("added", kind, name)
+    for kind, name in old:
+        if (kind, name) not in new and owner_in(new, kind, name):
+            note("removed", kind, name)
+    for key, dumps in new.items():
+        if key in old and old[key] != dumps:
+            note("changed", *key)
+    order = [action + suffix for suffix in KIND_SUFFIX.values() for action in ACTIONS]
+    return sorted(found.items(), key=lambda item: order.index(item[0]))
+
+
+def summary_items(change: FileChange) -> list[tuple[str, str]]:
+    """(category, text) lines under one file's heading; category '' for notes."""
+    if not change.is_python:
+        return []
+    try:
+        found = outline_changes(
+            "\n".join(change.old_lines), "\n".join(change.new_lines)
+        )
+    except SyntaxError as error:
+        return [("", f"not parsed: {error.msg} (line {error.lineno})")]
+    if not found:
+        return [("", "no structural changes")]
+    return [(category, ", ".join(names)) for category, names in found]
+
+
+def summary_entries(diff: StepDiff) -> list[tuple[FileChange, list[tuple[str, str]]]]:
+    """Each changed file with its summary lines."""
+    return [(change, summary_items(change)) for change in diff.files]
+
+
+# --- Text output -------------------------------------------------------------
+
+
+def paint(text: str, style: str, color: bool) -> str:
+    """Wrap text in an ANSI colour when colour is on."""
+    return f"\033[{ANSI[style]}m{text}\033[0m" if color else text
+
+
+def hunk_range(start: int, stop: int) -> str:
+    """A unified-diff range like difflib's: '5,3', '5' or '4,0'."""
+    length = stop - start
+    first = start + 1 if length else start
+    return str(first) if length == 1 else f"{first},{length}"
+
+
+def unified_lines(diff: StepDiff, change: FileChange, color: bool) -> list[str]:
+    """The unified diff of one file, with its headline and ---/+++ headers."""
+    old = f"{diff.old_name}/{change.old_path}" if change.old_path else "/dev/null"
+    new = f"{diff.new_name}/{change.new_path}" if change.new_path else "/dev/null"
+    lines = [paint(change.headline, "bold", color)]
+    lines += [paint(f"--- {old}", "bold", color), paint(f"+++ {new}", "bold", color)]
+    for group in change.lines.get_grouped_opcodes(CONTEXT):
+        old_range = hunk_range(group[0][1], group[-1][2])
+        new_range = hunk_range(group[0][3], group[-1][4])
+        lines.append(paint(f"@@ -{old_range} +{new_range} @@", "hunk", color))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [" " + line for line in change.old_lines[i1:i2]]
+                continue
+            for line in change.old_lines[i1:i2]:
+                lines.append(paint("-" + line, "removed", color))
+            for line in change.new_lines[j1:j2]:
+                lines.append(paint("+" + line, "added", color))
+    return lines
+
+
+def summary_lines(diff: StepDiff, color: bool) -> list[str]:
+    """The structural summary: a heading per file, then what changed in it."""
+    lines = []
+    for change, items in summary_entries(diff):
+        heading = f"{change.label}: +{change.added} -{change.removed}"
+        lines.append(paint(heading, "bold", color))
+        for category, text in items:
+            if category:
+                style = category.split()[0]
+                text = f"{paint(category, style, color)}: {text}"
+            lines.append("  " + text)
+    return lines or ["no changes"]
+
+
+def render_text(
+    diff: StepDiff, color: bool = False, summary: bool = True, body: bool = True
+) -> str:
+    """The terminal output: header line, structural summary and unified diff."""
+    lines = [paint(diff.header, "bold", color)]
+    if summary:
+        lines += ["", *summary_lines(diff, color)]
+    if body:
+        for change in diff.files:
+            lines += ["", *unified_lines(diff, change, color)]
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML output -------------------------------------------------------------
+
+
+def token_class(token: tokenize.TokenInfo, previous: tokenize.TokenInfo | None) -> str:
+    """The CSS class of one Python token ('' for plain text)."""
+    name = tokenize.tok_name[token.type]
+    if token.type == tokenize.NAME:
+        if previous is not None and previous.string in ("def", "class"):
+            return "t-def"
+        return "t-kw" if keyword.iskeyword(token.string) else ""
+    if token.type == tokenize.STRING or name.startswith("FSTRING"):
+        return "t-str"
+    return {tokenize.COMMENT: "t-com", tokenize.NUMBER: "t-num"}.get(token.type, "")
+
+
+def syntax_classes(lines: list[str], python: bool) -> list[list[str]]:
+    """The CSS class of every character of every line, from `tokenize`."""
+    classes = [[""] * len(line) for line in lines]
+    if not python:
+        return classes
+    readline = io.StringIO("\n".join(lines) + "\n").readline
+    previous = None
+    try:
+        for token in tokenize.generate_tokens(readline):
+            css = token_class(token, previous)
+            (first, start), (last, stop) = token.start, token.end
+            for row in range(first, min(last, len(lines)) + 1) if css else ():
+                line = classes[row - 1]
+                begin, end = start if row == first else 0, stop if row == last else None
+                line[begin:end] = [css] * len(line[begin:end])
+            if token.type in (tokenize.NAME, tokenize.OP):
+                previous = token
+    except (tokenize.TokenError, SyntaxError):
+        pass  # keep what was highlighted before the broken part
+    return classes
+
+
+def char_kind(char: str) -> str:
+    """Word, space or symbol: how intra-line diffs split a line."""
+    if char.isalnum() or char == "_":
+        return "word"
+    return "space" if char.isspace() else "symbol"
+
+
+def words(line: str) -> list[str]:
+    """Split a line into identifier runs, whitespace runs and single symbols."""
+    parts = []
+    for kind, chars in itertools.groupby(line, key=char_kind):
+        chunk = "".join(chars)
+        parts += list(chunk) if kind == "symbol" else [chunk]
+    return parts
+
+
+def inline_marks(old: str, new: str) -> tuple[list[bool], list[bool]]:
+    """Flag the characters that differ between two lines (none if unrelated)."""
+    old_marks, new_marks = [False] * len(old), [False] * len(new)
+    a, b = words(old), words(new)
+    parts = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if parts.ratio() < 0.5:
+        return old_marks, new_marks
+    a_at = list(itertools.accumulate(map(len, a), initial=0))
+    b_at = list(itertools.accumulate(map(len, b), initial=0))
+    for tag, i1, i2, j1, j2 in parts.get_opcodes():
+        if tag != "equal":
+            old_marks[a_at[i1] : a_at[i2]] = [True] * (a_at[i2] - a_at[i1])
+            new_marks[b_at[j1] : b_at[j2]] = [True] * (b_at[j2] - b_at[j1])
+    return old_marks, new_marks
+
+
+def line_html(text: str, classes: list[str], marks: list[bool]) -> str:
+    """One line as escaped HTML with syntax spans and intra-line change marks."""
+    out = []
+    runs = itertools.groupby(range(len(text)), key=lambda i: (classes[i], marks[i]))
+    for (css, marked), indices in runs:
+        span = list(indices)
+        chunk = html.escape(text[span[0] : span[-1] + 1])
+        names = " ".join(filter(None, [css, "chg" if marked else ""]))
+        out.append(f'<span class="{names}">{chunk}</span>' if names else chunk)
+    return "".join(out)
+
+
+class SideBySide:
+    """Builds the table rows of one file: old side left, new side right."""
+
+    def __init__(self, change: FileChange):
+        """Highlight both sides once."""
+        self.change = change
+        python = change.is_python
+        self.sides = {
+            "old": (change.old_lines, syntax_classes(change.old_lines, python)),
+            "new": (change.new_lines, syntax_classes(change.new_lines, python)),
+        }
+
+    def cell(self, side: str, index: int | None, kind: str, marks=None) -> str:
+        """The line-number and code cells of one side of a row."""
+        if index is None:
+            return '<td class="ln"></td><td class="code none"></td>'
+        lines, classes = self.sides[side]
+        text = lines[index]
+        code = line_html(text, classes[index], marks or [False] * len(text))
+        css = f"code {kind}".strip()
+        return f'<td class="ln">{index + 1}</td><td class="{css}">{code}</td>'
+
+    def equal_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
+        """Unchanged lines, long runs collapsed to CONTEXT lines around changes."""
+        head = 0 if i1 == j1 == 0 else CONTEXT
+        at_end = i2 == len(self.change.old_lines) and j2 == len(self.change.new_lines)
+        tail = 0 if at_end else CONTEXT
+        shown = list(range(i2 - i1))
+        if i2 - i1 > head + tail + 1:
+            shown = [*range(head), None, *range(i2 - i1 - tail, i2 - i1)]
+        rows = []
+        for k in shown:
+            if k is None:
+                hidden = i2 - i1 - head - tail
+                rows.append(
+                    f'<tr class="skip"><td colspan="4">… {hidden} unchanged lines</td>'
+                    "</tr>"
+                )
+            else:
+                old, new = self.cell("old", i1 + k, ""), self.cell("new", j1 + k, "")
+                rows.append(f"<tr>{old}{new}</tr>")
+        return rows
+
+    def changed_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
+        """Removed lines left, added lines right, paired row by row."""
+        rows = []
+        for k in range(max(i2 - i1, j2 - j1)):
+            i = i1 + k if i1 + k < i2 else None
+            j = j1 + k if j1 + k < j2 else None
+            old_marks = new_marks = None
+            if i is not None and j is not None:
+                old_text, new_text = self.change.old_lines[i], self.change.new_lines[j]
+                old_marks, new_marks = inline_marks(old_text, new_text)
+            old = self.cell("old", i, "del", old_marks)
+            new = self.cell("new", j, "ins", new_marks)
+            rows.append(f"<tr>{old}{new}</tr>")
+        return rows
+
+    def rows(self) -> list[str]:
+        """All rows of the file's table."""
+        rows = []
+        for tag, i1, i2, j1, j2 in self.change.opcodes:
+            if tag == "equal":
+                rows += self.equal_rows(i1, i2, j1, j2)
+            else:
+                rows += self.changed_rows(i1, i2, j1, j2)
+        return rows
+
+
+def summary_html(diff: StepDiff) -> str:
+    """The structural summary as nested HTML lists."""
+    items = []
+    for change, lines in summary_entries(diff):
+        inner = ""
+        for category, text in lines:
+            if category:
+                style = category.split()[0]
+                inner += f'<li><span class="{style}">{category}:</span> '
+            else:
+                inner += '<li class="note">'
+            inner += f"{html.escape(text)}</li>"
+        stat = f'<span class="stat">+{change.added} −{change.removed}</span>'
+        items.append(
+            f'<li><span class="file">{html.escape(change.label)}</span> {stat}'
+            + (f"<ul>{inner}</ul>" if inner else "")
+            + "</li>"
+        )
+    body = f"<ul>{''.join(items)}</ul>" if items else "<p>No changes.</p>"
+    return f'<section class="summary"><h2>Summary</h2>{body}</section>'
+
+
+def file_html(diff: StepDiff, change: FileChange) -> str:
+    """One file's heading and side-by-side table."""
+    old = f"{diff.old_name}/{change.old_path}" if change.old_path else "(none)"
+    new = f"{diff.new_name}/{change.new_path}" if change.new_path else "(none)"
+    head = (
+        f'<tr><th colspan="2">{html.escape(old)}</th>'
+        f'<th colspan="2">{html.escape(new)}</th></tr>'
+    )
+    cols = '<col class="ln"><col class="code"><col class="ln"><col class="code">'
+    rows = "\n".join(SideBySide(change).rows())
+    return (
+        f'<section class="file"><h2>{html.escape(change.headline)}</h2>\n'
+        f'<table class="diff"><colgroup>{cols}</colgroup>'
+        f"<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody></table></section>"
+    )
+
+
+def render_html(diff: StepDiff, summary: bool = True, body: bool = True) -> str:
+    """A self-contained side-by-side HTML page (inline CSS, no scripts)."""
+    title = html.escape(f"DeZero {diff.old_name} → {diff.new_name}")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>",
+        "</head><body>",
+        f"<h1>{html.escape(diff.header)}</h1>",
+    ]
+    if summary:
+        parts.append(summary_html(diff))
+    if body:
+        parts += [file_html(diff, change) for change in diff.files]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# --- Command line ------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="stepdiff",
+        description="Compare two DeZero step snapshots (framework files by default).",
+    )
+    parser.add_argument("first", metavar="STEP", help="new step, or old step if two")
+    parser.add_argument("second", metavar="NEW", nargs="?", help="new step")
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repo root")
+    parser.add_argument(
+        "--all",
+        dest="include_all",
+        action="store_true",
+        help="also compare demo.py, tests/, README.md, conftest.py, ...",
+    )
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--summary", action="store_true", help="only the summary")
+    only.add_argument("--no-summary", action="store_true", help="only the diff")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write HTML page")
+    return parser
+
+
+def use_color(choice: str) -> bool:
+    """Resolve --color: auto means a terminal and NO_COLOR unset."""
+    if choice == "auto":
+        return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return choice == "always"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        old_dir, new_dir = resolve_steps(args.root, args.first, args.second)
+    except StepDiffError as error:
+        print(f"stepdiff: error: {error}", file=sys.stderr)
+        return 2
+    diff = compare(old_dir, new_dir, args.include_all)
+    summary, body = not args.no_summary, not args.summary
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_html(diff, summary, body), encoding="utf-8")
+        print(f"wrote {args.html}")
+        return 0
+    try:
+        sys.stdout.write(render_text(diff, use_color(args.color), summary, body))
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
