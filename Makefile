@@ -1,0 +1,107 @@
+# DeZero in 60 steps: venv, demos, tests and checks. `make` lists the targets.
+# Steps are found by globbing step??/, never listed by hand.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SUFFIXES:
+
+# Interpreter that builds the venv and runs the stdlib-only tools.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
+# pip records no mtime on bin/python (a symlink to the base interpreter), so
+# this file marks when requirements.txt was last installed into the venv.
+STAMP := $(VENV)/.requirements-installed
+# The CPU build that lies on disk on the project's machines: never unpinned.
+TORCH := torch==2.13.0
+
+STEPS := $(sort $(patsubst %/,%,$(wildcard step??/)))
+BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
+JOBS ?=
+ARGS ?=
+
+# STEP=7 or STEP=07 -> STEP_NUM=7, STEP_DIR=step07 (the same for FROM).
+num = $(shell expr '$(strip $(1))' + 0 2>/dev/null)
+ifneq ($(strip $(STEP)),)
+STEP_NUM := $(call num,$(STEP))
+STEP_DIR := $(if $(STEP_NUM),step$(shell printf '%02d' '$(STEP_NUM)'))
+endif
+ifneq ($(strip $(FROM)),)
+FROM_NUM := $(call num,$(FROM))
+endif
+
+# $(call need_step,TARGET): stop unless STEP names an existing step directory.
+define need_step
+test -n "$(STEP_DIR)" || { echo "usage: make $(1) STEP=N  (N: 7 or 07; steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }; \
+test -d "$(STEP_DIR)" || { echo "make $(1): no directory $(STEP_DIR)/ (steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }
+endef
+
+.PHONY: help venv torch demo test diff lint check bench clean distclean
+
+help: ## list the targets
+	@echo "DeZero in 60 steps ($(words $(STEPS)) step directories here)"
+	@echo
+	@grep -E '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		sed -E 's/^([a-z]+):.*## (.*)/\1|\2/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  STEP=N accepts 7 or 07; ARGS=\"...\" is passed on to the script;"
+	@echo "  JOBS=N sets how many steps test in parallel (default: all cores)."
+
+venv: $(PY) ## build .venv from requirements.txt (done on demand by the others)
+
+$(PY): $(STAMP)
+	@test -x $@ || { echo "$(VENV) is incomplete: run 'make distclean venv'" >&2; exit 1; }
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+torch: $(PY) ## install the pinned PyTorch (reference tests skip without it)
+	$(PY) -m pip install --disable-pip-version-check -q $(TORCH)
+
+demo: $(if $(wildcard $(STEP_DIR)/demo.py),$(PY)) ## run a step's demo: make demo STEP=7 [ARGS="..."]
+	@$(call need_step,demo)
+	$(PY) $(STEP_DIR)/demo.py $(ARGS)
+
+test: $(if $(strip $(STEP)),$(if $(wildcard $(STEP_DIR)),$(PY)),$(PY)) ## run every step's tests and tests/; make test STEP=7 for one step
+ifneq ($(strip $(STEP)),)
+	@$(call need_step,test)
+	$(PY) tools/run_tests.py --steps $(STEP_NUM) --no-top $(if $(JOBS),-j $(JOBS)) $(ARGS)
+else
+	$(PY) tools/run_tests.py $(if $(JOBS),-j $(JOBS)) $(ARGS)
+endif
+
+diff: ## what a step changed: make diff STEP=7, or FROM=1 STEP=10 [ARGS=--all]
+	@$(call need_step,diff)
+	$(PYTHON) tools/stepdiff.py $(FROM_NUM) $(STEP_NUM) $(ARGS)
+
+lint: $(PY) ## ruff check and ruff format --check over the whole repository
+	@rc=0; \
+	echo "$(RUFF) check ."; $(RUFF) check . || rc=1; \
+	echo "$(RUFF) format --check ."; $(RUFF) format --check . || rc=1; \
+	exit $$rc
+
+check: $(PY) ## lint, then tools/check_steps.py (STEP=N checks step N against N-1)
+	@rc=0; \
+	$(MAKE) --no-print-directory lint || rc=1; \
+	echo "$(PYTHON) tools/check_steps.py $(if $(STEP_NUM),--steps $(STEP_NUM))"; \
+	$(PYTHON) tools/check_steps.py $(if $(STEP_NUM),--steps $(STEP_NUM)) || rc=1; \
+	exit $$rc
+
+bench: $(if $(BENCHES),$(PY)) ## run benchmarks/bench_*.py (speed and memory targets)
+ifeq ($(BENCHES),)
+	@echo "no benchmarks/bench_*.py yet: nothing to measure"
+else
+	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b $(ARGS) || exit 1; done
+endif
+
+clean: ## remove caches and the figures demos wrote (keeps .venv)
+	find . \( -name .git -o -name $(VENV) \) -prune -o -type d \
+		\( -name __pycache__ -o -name .pytest_cache -o -name .hypothesis -o -name .ruff_cache \) \
+		-prune -exec rm -rf {} +
+	rm -rf step??/output output
+
+distclean: clean ## clean, and remove .venv too
+	rm -rf $(VENV)

@@ -1,0 +1,65 @@
+"""The Makefile's targets expand to the right commands (make -n runs nothing)."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+def make(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_is_the_default_and_lists_the_targets():
+    proc = make()
+    assert proc.returncode == 0, proc.stderr
+    for target in ("demo", "test", "diff", "lint", "check", "bench", "clean", "help"):
+        assert f"make {target} " in proc.stdout
+
+
+@pytest.mark.parametrize("step", ["7", "07"])
+def test_demo_accepts_both_spellings(step):
+    proc = make("-n", "demo", f"STEP={step}", "ARGS=--flag 1")
+    assert proc.returncode == 0, proc.stderr
+    assert ".venv/bin/python step07/demo.py --flag 1" in proc.stdout
+
+
+def test_test_with_a_step_runs_that_step_only():
+    proc = make("-n", "test", "STEP=08")
+    assert proc.returncode == 0, proc.stderr
+    assert "tools/run_tests.py --steps 8 --no-top" in proc.stdout
+
+
+def test_test_without_a_step_runs_everything():
+    proc = make("-n", "test")
+    assert proc.returncode == 0, proc.stderr
+    runs = [line for line in proc.stdout.splitlines() if "tools/run_tests.py" in line]
+    assert runs and "--steps" not in runs[0] and "--no-top" not in runs[0]
+
+
+def test_diff_passes_from_and_step():
+    assert "tools/stepdiff.py 1 10" in make("-n", "diff", "FROM=1", "STEP=10").stdout
+    assert "tools/stepdiff.py  7" in make("-n", "diff", "STEP=07").stdout
+
+
+def test_a_missing_step_is_refused():
+    proc = make("demo", "STEP=99")
+    assert proc.returncode != 0
+    assert "step99" in proc.stderr
+
+
+def test_bench_succeeds_without_benchmarks():
+    if list((ROOT / "benchmarks").glob("bench_*.py")):
+        pytest.skip("benchmarks exist; `make bench` runs them for real")
+    proc = make("bench")
+    assert proc.returncode == 0, proc.stderr
