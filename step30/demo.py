@@ -1,0 +1,28 @@
+"""Step 30 demo: where values, gradients and links live, and why grads are dead ends.
+
+The framework does not change in this step. Forward calls record the graph; backward
+computes with plain ndarrays. So x.grad is an ndarray: nothing remembers how it was
+computed, and it cannot be differentiated again.
+"""
+
+import numpy as np
+
+import dezero
+from dezero import Variable
+
+
+def main():
+    """Differentiate y = x ** 3 at 2 and inspect what backward left behind."""
+    x = Variable(np.array(2.0))
+    y = x**3
+    y.backward()
+    print(f"y.creator:           {type(y.creator).__name__}")
+    print(f"x.grad:              {x.grad!r}")
+    print(f"type(x.grad):        {type(x.grad).__name__}")
+    print(f"x.grad has creator:  {hasattr(x.grad, 'creator')}")
+    print(f"core in use:         {dezero.Variable.__module__}")
+    return x
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""Step 30: with core_simple, a gradient is an ndarray with no graph behind it."""
+
+import numpy as np
+
+import demo
+
+
+def test_grad_is_a_plain_ndarray(capsys):
+    x = demo.main()
+    assert isinstance(x.grad, np.ndarray) and x.grad == 12.0
+    assert not hasattr(x.grad, "creator")
+    out = capsys.readouterr().out
+    assert "type(x.grad):        ndarray" in out
+    assert "core in use:         dezero.core_simple" in out
