@@ -70,9 +70,7 @@ def main(argv=None):
     new = replace_block(text, block)
     if args.check:
         if new != text:
-            print(
-                "README.md's step table is out of date: run tools/steps_table.py --write"
-            )
+            print("README.md's step table is stale: run tools/steps_table.py --write")
             return 1
         return 0
     readme.write_text(new, encoding="utf-8")
