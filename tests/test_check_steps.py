@@ -1,11 +1,9 @@
 """tools/check_steps.py on synthetic snapshots: what it catches and what it allows."""
 
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHECKER = ROOT / "tools" / "check_steps.py"
+import helpers
 
 BASE = '''\
 """A tiny framework."""
@@ -42,29 +40,22 @@ def cube(x):
 
 def make_step(root: Path, num: int, framework: str | dict, readme: str = ""):
     """A snapshot with every required file; framework text or {relpath: text}."""
-    step = root / f"step{num:02d}"
-    (step / "tests").mkdir(parents=True)
-    (step / "README.md").write_text(f"# Step {num:02d}\n\n{readme}\n")
-    (step / "demo.py").write_text("def main():\n    pass\n")
-    (step / "conftest.py").write_text("import sys\n")
-    (step / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
-    (step / "tests" / f"test_step{num:02d}_x.py").write_text(
-        "def test_x():\n    pass\n"
-    )
     files = {"dezero.py": framework} if isinstance(framework, str) else framework
-    for rel, text in files.items():
-        (step / rel).parent.mkdir(parents=True, exist_ok=True)
-        (step / rel).write_text(text)
-    return step
+    return helpers.make_step(
+        root,
+        num,
+        {
+            "README.md": f"# Step {num:02d}\n\n{readme}\n",
+            "demo.py": "def main():\n    pass\n",
+            "conftest.py": "import sys\n",
+            f"tests/test_step{num:02d}_x.py": "def test_x():\n    pass\n",
+            **files,
+        },
+    )
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(CHECKER), "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return helpers.run_tool("check_steps", root, *args, timeout=120)
 
 
 def test_a_clean_lesson_passes(tmp_path):

@@ -3,13 +3,10 @@
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+import helpers
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-PORTER = ROOT / "tools" / "forward_port.py"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -47,9 +44,7 @@ def git(repo: Path, *args: str) -> str:
 
 def make_repo(root: Path, files: dict[str, str]) -> Path:
     """A committed repo; files maps 'stepNN/path' to its text."""
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text)
+    helpers.write_files(root, files)
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "snapshots")
@@ -57,13 +52,8 @@ def make_repo(root: Path, files: dict[str, str]) -> Path:
 
 
 def port(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(PORTER), "--root", str(repo), *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, **GIT_ENV),
-        timeout=120,
-    )
+    env = dict(os.environ, **GIT_ENV)
+    return helpers.run_tool("forward_port", repo, *args, env=env, timeout=120)
 
 
 def fix_step01(repo: Path):

@@ -1,15 +1,12 @@
 """tools/run_tests.py: one process per step, counts, summary line, exit status."""
 
-import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+import helpers
 
-ROOT = Path(__file__).resolve().parent.parent
-RUNNER = ROOT / "tools" / "run_tests.py"
 SUMMARY = re.compile(r"^\d+ passed, \d+ failed(, \d+ skipped)?$")
 
 CONFTEST = """\
@@ -36,33 +33,26 @@ def test_own_snapshot():
 
 
 def load_runner():
-    spec = importlib.util.spec_from_file_location("run_tests_under_test", RUNNER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return helpers.load_tool("run_tests", "run_tests_under_test")
 
 
 def make_step(root: Path, num: int, version: int, test_text: str | None = None):
     """A minimal snapshot whose dezero.py says which step it is."""
-    step = root / f"step{num:02d}"
-    (step / "tests").mkdir(parents=True)
-    (step / "dezero.py").write_text(f"VERSION = {version}\n")
-    (step / "conftest.py").write_text(CONFTEST)
-    (step / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
     if test_text is None:
         test_text = VERSION_TEST.format(expected=version)
-    (step / "tests" / f"test_step{num:02d}_version.py").write_text(test_text)
-    return step
+    return helpers.make_step(
+        root,
+        num,
+        {
+            "dezero.py": f"VERSION = {version}\n",
+            "conftest.py": CONFTEST,
+            f"tests/test_step{num:02d}_version.py": test_text,
+        },
+    )
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(RUNNER), "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return helpers.run_tool("run_tests", root, *args, timeout=600)
 
 
 def summary_of(stdout: str) -> str:
@@ -166,27 +156,6 @@ def test_unknown_step_is_a_usage_error(tmp_path):
     proc = run(tmp_path, "--steps", "9", "--no-top")
     assert proc.returncode == 2
     assert "step09" in proc.stderr
-
-
-@pytest.mark.parametrize(
-    "spec, steps",
-    [
-        ("7", [7]),
-        ("07", [7]),
-        ("1-3", [1, 2, 3]),
-        ("3,5,7", [3, 5, 7]),
-        ("1-3,9,2", [1, 2, 3, 9]),
-        ("step4-step5", [4, 5]),
-    ],
-)
-def test_parse_steps(spec, steps):
-    assert load_runner().parse_steps(spec) == steps
-
-
-@pytest.mark.parametrize("spec", ["x", "3-1", "", "1-"])
-def test_parse_steps_rejects_nonsense(spec):
-    with pytest.raises(ValueError):
-        load_runner().parse_steps(spec)
 
 
 def test_summary_line_format():

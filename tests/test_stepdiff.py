@@ -1,17 +1,14 @@
 """Tests of tools/stepdiff.py on synthetic step directories (and real ones)."""
 
-import importlib.util
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import load_tool
 
 REPO = Path(__file__).resolve().parent.parent
-SPEC = importlib.util.spec_from_file_location("stepdiff", REPO / "tools/stepdiff.py")
-stepdiff = importlib.util.module_from_spec(SPEC)
-sys.modules["stepdiff"] = stepdiff  # dataclasses look their module up by name
-SPEC.loader.exec_module(stepdiff)
+stepdiff = load_tool("stepdiff")
 
 HEAD = '''"""Tiny framework."""
 

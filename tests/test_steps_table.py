@@ -1,14 +1,8 @@
 """tools/steps_table.py: the README's step table follows the lesson READMEs."""
 
-import importlib.util
-from pathlib import Path
+from helpers import load_tool
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location(
-    "steps_table", ROOT / "tools" / "steps_table.py"
-)
-steps_table = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(steps_table)
+steps_table = load_tool("steps_table")
 
 
 def make_step(root, n, title=None):

@@ -31,8 +31,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STEP_DIR = re.compile(r"^step(\d{2})$")
+from steplib import REPO_ROOT, choose_steps, find_steps
+
 REQUIRED_FILES = ("README.md", "demo.py", "conftest.py", "pytest.ini")
 PLAIN_FILES = ("demo.py", "conftest.py", "pytest.ini")  # checked for (c) only
 NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -47,34 +47,6 @@ class Source:
     lines: list[str]
     defs: list[str]  # "square", "Variable", "Variable.backward", ...
     error: str | None = None
-
-
-def parse_steps(spec: str) -> list[int]:
-    """'7' -> [7]; '1-3' -> [1, 2, 3]; '3,5,7' and '1-3,9' work too."""
-    steps: set[int] = set()
-    for part in spec.split(","):
-        part = part.strip().lower().removeprefix("step")
-        if not part:
-            continue
-        m = re.fullmatch(r"(\d+)\s*-\s*(?:step)?(\d+)", part)
-        if m and int(m.group(1)) <= int(m.group(2)):
-            steps.update(range(int(m.group(1)), int(m.group(2)) + 1))
-        elif part.isdigit():
-            steps.add(int(part))
-        else:
-            raise ValueError(f"bad step selection {part!r} (use 7, 1-10 or 3,5,7)")
-    if not steps:
-        raise ValueError("empty step selection")
-    return sorted(steps)
-
-
-def find_steps(root: Path) -> dict[int, Path]:
-    found = {}
-    for path in root.iterdir():
-        m = STEP_DIR.match(path.name)
-        if m and path.is_dir():
-            found[int(m.group(1))] = path
-    return dict(sorted(found.items()))
 
 
 # --- Reading a snapshot ------------------------------------------------------
@@ -337,12 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     available = find_steps(root)
     if args.steps:
         try:
-            wanted = parse_steps(args.steps)
+            chosen = choose_steps(available, args.steps, root)
         except ValueError as exc:
             parser.error(str(exc))
-        chosen = [n for n in wanted if n in available]
-        if not chosen:
-            parser.error(f"no step directory under {root} matches --steps {args.steps}")
     else:
         chosen = list(available)
     if not chosen:

@@ -30,8 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STEP_DIR = re.compile(r"^step(\d{2})$")
+from steplib import REPO_ROOT, find_steps
 
 
 class PortError(Exception):
@@ -47,15 +46,6 @@ def git(root: Path, *args: str, env: dict | None = None) -> subprocess.Completed
         capture_output=True,
         text=True,
     )
-
-
-def find_steps(root: Path) -> dict[int, Path]:
-    found = {}
-    for path in root.iterdir():
-        m = STEP_DIR.match(path.name)
-        if m and path.is_dir():
-            found[int(m.group(1))] = path
-    return dict(sorted(found.items()))
 
 
 def source_patch(root: Path, path: str, patch_file: Path | None) -> str:

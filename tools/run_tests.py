@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -28,8 +27,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-STEP_DIR = re.compile(r"^step(\d{2})$")
+from steplib import REPO_ROOT, choose_steps, find_steps
+
 TAIL_LINES = 40
 DEFAULT_TIMEOUT = 900  # seconds for one step's pytest process
 CHILD_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -64,57 +63,13 @@ class Result:
         return text
 
 
-def parse_steps(spec: str) -> list[int]:
-    """'7' -> [7]; '1-3' -> [1, 2, 3]; '3,5,7' and '1-3,9' work too."""
-    steps: set[int] = set()
-    for part in spec.split(","):
-        part = part.strip().lower().removeprefix("step")
-        if not part:
-            continue
-        m = re.fullmatch(r"(\d+)\s*-\s*(?:step)?(\d+)", part)
-        if m:
-            lo, hi = int(m.group(1)), int(m.group(2))
-            if lo > hi:
-                raise ValueError(f"empty step range {part!r}")
-            steps.update(range(lo, hi + 1))
-        elif part.isdigit():
-            steps.add(int(part))
-        else:
-            raise ValueError(f"bad step selection {part!r} (use 7, 1-10 or 3,5,7)")
-    if not steps:
-        raise ValueError("empty step selection")
-    return sorted(steps)
-
-
-def find_steps(root: Path) -> dict[int, Path]:
-    """Map step number -> directory for every stepNN/ directly under root."""
-    found = {}
-    for path in root.iterdir():
-        m = STEP_DIR.match(path.name)
-        if m and path.is_dir():
-            found[int(m.group(1))] = path
-    return dict(sorted(found.items()))
-
-
 def select_steps(root: Path, spec: str | None) -> list[Path]:
     """The step directories to run; explicitly named single steps must exist."""
     available = find_steps(root)
     if spec is None:
         return list(available.values())
-    wanted = parse_steps(spec)
-    singles = {
-        int(p.strip().lower().removeprefix("step"))
-        for p in spec.split(",")
-        if p.strip().lower().removeprefix("step").isdigit()
-    }
-    missing = sorted(n for n in singles if n not in available)
-    if missing:
-        names = ", ".join(f"step{n:02d}" for n in missing)
-        raise ValueError(f"no such step directory under {root}: {names}")
-    chosen = [available[n] for n in wanted if n in available]
-    if not chosen:
-        raise ValueError(f"no step directory under {root} matches --steps {spec}")
-    return chosen
+    chosen = choose_steps(available, spec, root, singles_must_exist=True)
+    return [available[n] for n in chosen]
 
 
 def test_id(classname: str, name: str) -> str:
