@@ -442,3 +442,21 @@ def test_binary_files_are_summarised_not_dumped(tmp_path):
     diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02", True)
     text = stepdiff.render_text(diff)
     assert text.splitlines()[-2:] == ["@@ -0,0 +1 @@", "+(binary file, 11 bytes)"]
+
+
+def test_a_file_that_moved_and_grew_is_still_a_rename(tmp_path):
+    # Over a whole stage dezero.py becomes a third of dezero/core_simple.py.
+    body = [f"line {i}" for i in range(20)]
+    write(
+        tmp_path,
+        {
+            "step01/dezero.py": "\n".join(body) + "\n",
+            "step02/dezero/core_simple.py": "\n".join(body + ["more"] * 40) + "\n",
+            "step02/dezero/__init__.py": "from dezero.core_simple import Variable\n",
+        },
+    )
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+    assert [(c.status, c.old_path, c.new_path) for c in diff.files] == [
+        ("added", None, "dezero/__init__.py"),
+        ("renamed", "dezero.py", "dezero/core_simple.py"),
+    ]

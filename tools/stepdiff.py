@@ -30,6 +30,7 @@ CSS_PATH = REPO_ROOT / "shared" / "diff.css"
 SKIPPED_DIRS = {"output", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache"}
 RENAME_RATIO = 0.5  # a vanished and a new file at least this similar: a rename
 COPY_RATIO = 0.7  # a new file at least this similar to an old one: a copy
+KEPT = 0.8  # or a vanished file whose lines are at least this much in a new one
 CONTEXT = 3  # unchanged lines shown around each change
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 ANSI = {"bold": "1", "added": "32", "removed": "31", "changed": "33", "hunk": "36"}
@@ -195,6 +196,14 @@ def similarity(a: list[str], b: list[str]) -> float:
     return lines.ratio()
 
 
+def kept(a: list[str], b: list[str]) -> float:
+    """Share of a's lines found again in b: high when a file moved and then grew."""
+    if not a or not b:
+        return 0.0
+    found = sum(block.size for block in matcher(a, b).get_matching_blocks())
+    return found / len(a)
+
+
 def compare(old_dir: Path, new_dir: Path, include_all: bool = False) -> StepDiff:
     """Pair the files of two steps, detecting renames and copies."""
     old = {n: read_lines(p) for n, p in snapshot_files(old_dir, include_all).items()}
@@ -206,12 +215,18 @@ def compare(old_dir: Path, new_dir: Path, include_all: bool = False) -> StepDiff
     ]
     gone = [name for name in old if name not in new]
     fresh = [name for name in new if name not in old]
+    # Over several steps a moved file also grows (dezero.py of step 10 is a third
+    # of step 24's core_simple.py), so most of the old file surviving counts too.
     candidates = sorted(
-        ((similarity(old[o], new[n]), o, n) for o in gone for n in fresh),
+        (
+            (similarity(old[o], new[n]), kept(old[o], new[n]), o, n)
+            for o in gone
+            for n in fresh
+        ),
         reverse=True,
     )
-    for ratio, o, n in candidates:
-        if ratio >= RENAME_RATIO and o in gone and n in fresh:
+    for ratio, share, o, n in candidates:
+        if (ratio >= RENAME_RATIO or share >= KEPT) and o in gone and n in fresh:
             changes.append(FileChange("renamed", o, n, old[o], new[n], ratio))
             gone.remove(o)
             fresh.remove(n)
