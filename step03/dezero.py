@@ -20,6 +20,7 @@ class Function:
         return output
 
     def forward(self, x):
+        """The computation on arrays; every subclass defines its own."""
         raise NotImplementedError()
 
 

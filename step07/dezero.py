@@ -37,9 +37,11 @@ class Function:
         return output
 
     def forward(self, x):
+        """The computation on arrays; every subclass defines its own."""
         raise NotImplementedError()
 
     def backward(self, gy):
+        """Gradients of the inputs from those of the outputs; defined by subclasses."""
         raise NotImplementedError()
 
 

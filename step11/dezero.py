@@ -63,9 +63,11 @@ class Function:
         return outputs
 
     def forward(self, xs):
+        """The computation on arrays; every subclass defines its own."""
         raise NotImplementedError()
 
-    def backward(self, gys):
+    def backward(self, gy):
+        """Gradients of the inputs from those of the outputs; defined by subclasses."""
         raise NotImplementedError()
 
 

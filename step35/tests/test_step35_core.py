@@ -38,6 +38,11 @@ def test_base_class_is_abstract():
         Function().forward(np.array(1.0))
     with pytest.raises(NotImplementedError):
         Function().backward(np.array(1.0))
+    # Called with several inputs it still says what is missing: a forward.
+    with pytest.raises(NotImplementedError):
+        Function()(Variable(np.array(1.0)), Variable(np.array(2.0)))
+    with pytest.raises(NotImplementedError):
+        Function().backward(np.array(1.0), np.array(2.0))
 
 
 def test_numerical_diff():

@@ -177,10 +177,12 @@ class Function:
 
         return outputs if len(outputs) > 1 else outputs[0]
 
-    def forward(self, xs):
+    def forward(self, *xs):
+        """The computation on arrays; every subclass defines its own."""
         raise NotImplementedError()
 
-    def backward(self, gys):
+    def backward(self, *gys):
+        """Gradients of the inputs from those of the outputs; defined by subclasses."""
         raise NotImplementedError()
 
 
