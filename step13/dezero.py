@@ -39,7 +39,8 @@ class Variable:
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)
 
-            for x, gx in zip(f.inputs, gxs, strict=True):  # step 13: a grad per input
+            # step 13: a grad per input
+            for x, gx in zip(f.inputs, gxs, strict=True):
                 x.grad = gx
 
                 if x.creator is not None:

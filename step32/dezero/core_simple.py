@@ -117,7 +117,8 @@ class Variable:
             if not isinstance(gxs, tuple):
                 gxs = (gxs,)
 
-            for x, gx in zip(f.inputs, gxs, strict=True):  # step 13: a grad per input
+            # step 13: a grad per input
+            for x, gx in zip(f.inputs, gxs, strict=True):
                 if x.grad is None:
                     x.grad = gx
                 else:

@@ -94,6 +94,7 @@ class Variable:
     def backward(self, retain_grad=False, create_graph=False):
         """Propagate grad back through every creator, one Function at a time."""
         if self.grad is None:
+            # step 09: dy/dy = 1 by default
             # step 32: the gradient is a Variable, so it can be part of a graph.
             self.grad = Variable(np.ones_like(self.data))
 
