@@ -10,10 +10,10 @@ from dezero import Variable, square
 
 def main(iters=10, size=10000):
     """Build square(square(square(x))) repeatedly and print traced memory each time."""
+    x = Variable(np.random.default_rng(0).standard_normal(size))
     gc.disable()  # only reference counting may free memory here
     tracemalloc.start()
     try:
-        x = Variable(np.random.default_rng(0).standard_normal(size))
         sizes = []
         for i in range(iters):
             y = square(square(square(x)))

@@ -1,8 +1,9 @@
 """Step 30 demo: where values, gradients and links live, and why grads are dead ends.
 
 The framework does not change in this step. Forward calls record the graph; backward
-computes with plain ndarrays. So x.grad is an ndarray: nothing remembers how it was
-computed, and it cannot be differentiated again.
+computes with plain NumPy values. So x.grad is a NumPy value (an ndarray, or an
+np.float64 from 0-d arithmetic): nothing remembers how it was computed, and it
+cannot be differentiated again.
 """
 
 import numpy as np

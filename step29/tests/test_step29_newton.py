@@ -32,7 +32,7 @@ def test_iterates():
 def test_gradient_descent_needs_far_more_updates():
     gd = demo.gradient_descent_updates()
     assert gd >= 10 * 7
-    assert gd == 70  # from x = 2.0; the book's 124 counts from another start
+    assert gd == 70  # from x = 2.0; the book reports 124, which we cannot reproduce
 
 
 def test_demo(capsys):

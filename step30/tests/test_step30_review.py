@@ -5,7 +5,7 @@ import numpy as np
 import demo
 
 
-def test_grad_is_a_plain_ndarray(capsys):
+def test_grad_is_a_plain_numpy_value(capsys):
     x = demo.main()
     # A NumPy array or scalar (0-d arithmetic yields np.float64), never a Variable.
     assert isinstance(x.grad, (np.ndarray, np.generic)) and x.grad == 12.0

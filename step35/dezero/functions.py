@@ -49,7 +49,7 @@ class Tanh(Function):
         return y
 
     def backward(self, gy):
-        y = self.outputs[0]()  # a weakref to the output
+        y = self.outputs[0]()  # the output, read through its weakref
         gx = gy * (1 - y * y)
         return gx
 

@@ -8,7 +8,7 @@ import demo
 from dezero import Variable
 
 
-def test_first_two_derivatives_match_the_closed_forms():
+def test_first_three_derivatives_match_the_closed_forms():
     t = np.tanh(1.0)
     g1 = demo.nth_derivative(Variable(np.array(1.0)), 1)
     g2 = demo.nth_derivative(Variable(np.array(1.0)), 2)
