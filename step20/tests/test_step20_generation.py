@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dezero import Function, Square, Variable, add, numerical_diff, square
+from dezero import Add, Square, Variable, add, numerical_diff, square
 
 
 def diamond(x):
@@ -46,15 +46,22 @@ def test_generation_of_a_join_is_the_max_of_its_inputs():
     assert y.creator.generation == 3 and y.generation == 4
 
 
-def test_sorted_functions_pop_the_largest_generation_first():
-    generations = [2, 0, 1, 4, 2]
-    funcs = []
-    for g in generations:
-        f = Function()
-        f.generation = g
-        funcs.append(f)
-    funcs.sort(key=lambda f: f.generation)
-    assert [funcs.pop().generation for _ in generations] == [4, 2, 2, 1, 0]
+def test_backward_visits_functions_from_the_latest_generation_down(monkeypatch):
+    order = []
+    for cls in (Square, Add):
+        original = cls.backward
+
+        def recording(self, *gys, original=original):
+            order.append(self.generation)
+            return original(self, *gys)
+
+        monkeypatch.setattr(cls, "backward", recording)
+    x = Variable(np.array(2.0))
+    a = square(x)
+    y = add(square(square(a)), square(a))  # branches of different depths
+    y.backward()
+    assert order == sorted(order, reverse=True) and len(order) == 5
+    assert order[0] == y.creator.generation and order[-1] == 0
 
 
 def test_diamond_gradient_check():

@@ -19,6 +19,9 @@ UNARY = {
     "rdiv array": lambda x: np.array([1.0, 2.0, 3.0]) / x,
     "pow 3": lambda x: x**3,
     "pow -0.5": lambda x: x**-0.5,
+    "radd const": lambda x: 3.0 + x,
+    "rmul const": lambda x: 3.0 * x,
+    "rmul array": lambda x: np.array([1.0, 2.0, 3.0]) * x,
 }
 
 

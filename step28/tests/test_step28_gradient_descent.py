@@ -38,12 +38,16 @@ def test_50000_updates_reach_the_minimum():
     np.testing.assert_allclose(path[-1], (1.0, 1.0), atol=1e-6)
 
 
-def test_demo_prints_progress_and_plots(tmp_path, capsys):
-    pytest.importorskip("matplotlib", reason="matplotlib is not installed")
-    path = demo.main(iters=100, out_dir=str(tmp_path))
+def test_demo_prints_progress(capsys):
+    path = demo.main(iters=100, plot=False)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "gradient at (0, 2): -2.0 400.0"
     assert len([line for line in out if line.startswith("after")]) == 10
     assert len(path) == 101
+
+
+def test_demo_plots_the_path(tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib is not installed")
+    demo.main(iters=100, out_dir=str(tmp_path))
     with open(tmp_path / "rosenbrock.png", "rb") as f:
         assert f.read(4) == b"\x89PNG"

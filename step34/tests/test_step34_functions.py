@@ -55,9 +55,10 @@ def test_demo(tmp_path, capsys):
     assert len(curves) == 4
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "order 0 at x = 1: 0.8414709848078965"
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return
+
+
+def test_demo_plot(tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib is not installed")
+    demo.main(out_dir=str(tmp_path))
     with open(tmp_path / "sin_derivatives.png", "rb") as f:
         assert f.read(4) == b"\x89PNG"

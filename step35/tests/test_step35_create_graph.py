@@ -5,7 +5,7 @@ import numpy as np
 import dezero
 import dezero.core
 import dezero.core_simple
-from dezero.core import Function, Mul, Variable
+from dezero.core import Function, Mul, Variable, exp, square
 
 
 def graph_size(v):
@@ -68,19 +68,32 @@ def test_second_derivative_by_a_second_backward():
     assert x.grad.data == 12.0  # 6 x
 
 
-def test_every_operator_is_twice_differentiable():
-    x = Variable(np.array(1.5))
-    y = (-x + 2.0) * x / (x - 3.0) ** 2 + 1.0 / x - x
-    y.backward(create_graph=True)
+def d(g, v, eps=1e-4):
+    """Central difference of the scalar function g at v."""
+    return (g(v + eps) - g(v - eps)) / (2 * eps)
+
+
+def second_derivative(f, value):
+    """(f'(value), f''(value)) by two backward passes."""
+    x = Variable(np.array(value))
+    f(x).backward(create_graph=True)
     gx = x.grad
     x.cleargrad()
     gx.backward()
+    return gx.data, x.grad.data
 
+
+def test_every_operator_is_twice_differentiable():
     def f(v):
         return (-v + 2.0) * v / (v - 3.0) ** 2 + 1.0 / v - v
 
-    def d(g, v, eps=1e-4):
-        return (g(v + eps) - g(v - eps)) / (2 * eps)
+    gx, gx2 = second_derivative(f, 1.5)
+    np.testing.assert_allclose(gx, d(f, 1.5), rtol=1e-7)
+    np.testing.assert_allclose(gx2, d(lambda v: d(f, v), 1.5), rtol=1e-4)
 
-    np.testing.assert_allclose(gx.data, d(f, 1.5), rtol=1e-7)
-    np.testing.assert_allclose(x.grad.data, d(lambda v: d(f, v), 1.5), rtol=1e-4)
+
+def test_square_and_exp_are_twice_differentiable():
+    gx, gx2 = second_derivative(lambda v: exp(square(v)), 0.7)
+    # d/dx exp(x^2) = 2x exp(x^2); d2/dx2 = (2 + 4x^2) exp(x^2)
+    np.testing.assert_allclose(gx, 1.4 * np.exp(0.49), rtol=1e-14)
+    np.testing.assert_allclose(gx2, (2 + 4 * 0.49) * np.exp(0.49), rtol=1e-14)
