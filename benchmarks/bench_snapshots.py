@@ -57,6 +57,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import steplib  # noqa: E402  (the step selection the tools share)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 DEFAULT_STEPS = "7,8,9,13,16,17,18,22,24,32,36"
@@ -309,23 +312,11 @@ def run_one(step: int, names: list[str], sizes: Sizes) -> int:
 
 
 def parse_steps(spec: str) -> list[int]:
-    """'7,8,16-18' -> [7, 8, 16, 17, 18]."""
-    steps: set[int] = set()
-    for part in spec.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        lo, _, hi = part.partition("-")
-        try:
-            first, last = int(lo), int(hi or lo)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a step or range: {part!r}") from None
-        if first > last:
-            raise argparse.ArgumentTypeError(f"empty range: {part!r}")
-        steps.update(range(first, last + 1))
-    if not steps:
-        raise argparse.ArgumentTypeError("no steps given")
-    return sorted(steps)
+    """argparse type for --steps ('7,8,16-18'): steplib's parser, as a usage error."""
+    try:
+        return steplib.parse_steps(spec)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not a step selection: {e}") from None
 
 
 def parse_measures(spec: str) -> list[str]:
