@@ -48,3 +48,25 @@ def test_demo_imports_this_snapshot_from_any_directory(tmp_path):
     result = run_demo(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
+
+
+def test_is_simple_core_is_a_fact_about_this_snapshot():
+    assert dezero.is_simple_core is False
+    assert dezero.Variable is dezero.core.Variable
+
+
+def test_the_books_core_simple_preamble_runs():
+    # Steps 28 and 29 of the book start like this, to get ndarray gradients.
+    import dezero.core_simple
+
+    if not dezero.is_simple_core:
+        from dezero.core_simple import Variable, setup_variable
+
+        setup_variable()
+    else:
+        from dezero import Variable
+    x = Variable(np.array(2.0))
+    y = x**3 - 2 * x
+    y.backward()
+    assert isinstance(x.grad, (np.ndarray, np.generic))  # not a Variable
+    assert x.grad == 3 * 2.0**2 - 2

@@ -12,3 +12,8 @@ from dezero.core import (
 )
 
 setup_variable()
+
+# A fact about this snapshot, never a switch: the book's scripts for steps 28 and 29
+# read it and then import dezero.core_simple. True while core_simple is the core
+# (steps 23-31), False from step 32 on, where core.py is.
+is_simple_core = False
