@@ -4,7 +4,9 @@
 Every snapshot is a package named ``dezero``, so two steps must never share a
 Python process. This runner starts one ``python -m pytest`` per step directory
 (cwd = the step, whose pytest.ini makes it the rootdir), runs them in parallel,
-then runs the top-level ``tests/`` in one more process.
+then runs the top-level ``tests/`` in one more process. A top-level module named in
+PHASES (the notebooks, run in Jupyter kernels) runs after that, in a process and on
+a line of its own, so that its time shows.
 
     python tools/run_tests.py                 # every step, then tests/
     python tools/run_tests.py --steps 7       # step07 only (plus tests/)
@@ -35,6 +37,9 @@ CHILD_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECOD
 # pytest exit codes (pytest.ExitCode): 0 ok, 1 tests failed, 2 interrupted
 # (collection errors), 3 internal error, 4 usage error, 5 no tests collected.
 NO_TESTS = 5
+# Top-level test modules that run as phases of their own, after the rest of tests/:
+# label -> file in tests/.
+PHASES = {"notebooks": "test_notebooks.py"}
 
 
 @dataclass
@@ -260,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     jobs = max(1, args.jobs)
     top = root / "tests"
     run_top = not args.no_top and top.is_dir()
+    phases = {
+        label: f"tests/{name}"
+        for label, name in PHASES.items()
+        if run_top and (top / name).is_file()
+    }
     width = max([len(s.name) for s in steps] + [5])
 
     results: list[Result] = []
@@ -276,7 +286,12 @@ def main(argv: list[str] | None = None) -> int:
                 report(result, width, args.verbose)
                 results.append(result)
     if run_top:
-        result = run_pytest("tests", root, args.python, ["tests"], args.timeout)
+        tests = ["tests", *(f"--ignore={path}" for path in phases.values())]
+        result = run_pytest("tests", root, args.python, tests, args.timeout)
+        report(result, width, args.verbose)
+        results.append(result)
+    for label, path in phases.items():
+        result = run_pytest(label, root, args.python, [path], args.timeout)
         report(result, width, args.verbose)
         results.append(result)
     if not results:
