@@ -15,6 +15,8 @@ RUFF := $(VENV)/bin/ruff
 STAMP := $(VENV)/.requirements-installed
 # The CPU build that lies on disk on the project's machines: never unpinned.
 TORCH := torch==2.13.0
+# `make notebook` installs it into the venv on first use; make test does not need it.
+JUPYTERLAB := jupyterlab==4.6.6
 
 STEPS := $(sort $(patsubst %/,%,$(wildcard step??/)))
 BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
@@ -37,7 +39,7 @@ test -n "$(STEP_DIR)" || { echo "usage: make $(1) STEP=N  (N: 7 or 07; steps her
 test -d "$(STEP_DIR)" || { echo "make $(1): no directory $(STEP_DIR)/ (steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }
 endef
 
-.PHONY: help venv torch demo test diff lint check bench clean distclean
+.PHONY: help venv torch demo notebook test diff lint check bench clean distclean
 
 help: ## list the targets
 	@echo "DeZero in 60 steps ($(words $(STEPS)) step directories here)"
@@ -64,6 +66,12 @@ torch: $(PY) ## install the pinned PyTorch (reference tests skip without it)
 demo: $(if $(wildcard $(STEP_DIR)/demo.py),$(PY)) ## run a step's demo: make demo STEP=7 [ARGS="..."]
 	@$(call need_step,demo)
 	$(PY) $(STEP_DIR)/demo.py $(ARGS)
+
+notebook: $(if $(wildcard $(STEP_DIR)/$(STEP_DIR).ipynb),$(PY)) ## open a step's notebook in JupyterLab: make notebook STEP=9 [ARGS="..."]
+	@$(call need_step,notebook)
+	@test -f $(STEP_DIR)/$(STEP_DIR).ipynb || { echo "make notebook: no $(STEP_DIR)/$(STEP_DIR).ipynb; write it with: $(PY) tools/notebooks.py --steps $(STEP_NUM)" >&2; exit 2; }
+	@test -x $(VENV)/bin/jupyter-lab || { echo "installing $(JUPYTERLAB) into $(VENV) (first use)"; $(PY) -m pip install --disable-pip-version-check -q $(JUPYTERLAB); }
+	$(VENV)/bin/jupyter-lab --ServerApp.root_dir=. $(STEP_DIR)/$(STEP_DIR).ipynb $(ARGS)
 
 test: $(if $(strip $(STEP)),$(if $(wildcard $(STEP_DIR)),$(PY)),$(PY)) ## run every step's tests and tests/; make test STEP=7 for one step
 ifneq ($(strip $(STEP)),)
@@ -99,7 +107,7 @@ endif
 
 clean: ## remove caches and the figures demos wrote (keeps .venv)
 	find . \( -name .git -o -name $(VENV) \) -prune -o -type d \
-		\( -name __pycache__ -o -name .pytest_cache -o -name .hypothesis -o -name .ruff_cache \) \
+		\( -name __pycache__ -o -name .pytest_cache -o -name .hypothesis -o -name .ruff_cache -o -name .ipynb_checkpoints \) \
 		-prune -exec rm -rf {} +
 	rm -rf step??/output output
 

@@ -52,6 +52,16 @@ def test_diff_passes_from_and_step():
     assert "tools/stepdiff.py  7" in make("-n", "diff", "STEP=07").stdout
 
 
+def test_notebook_opens_the_step_in_jupyterlab_installed_on_first_use():
+    proc = make("-n", "notebook", "STEP=9", "ARGS=--no-browser")
+    assert proc.returncode == 0, proc.stderr
+    assert "pip install --disable-pip-version-check -q jupyterlab==4.6.6" in proc.stdout
+    opens = ".venv/bin/jupyter-lab --ServerApp.root_dir=. step09/step09.ipynb"
+    assert f"{opens} --no-browser" in proc.stdout
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert "jupyterlab" not in requirements  # make test does not need it
+
+
 def test_a_missing_step_is_refused():
     proc = make("demo", "STEP=99")
     assert proc.returncode != 0

@@ -151,6 +151,21 @@ def test_steps_option_selects_and_top_tests_run_last(tmp_path):
     assert lines[-2].startswith("tests ") and lines[-1] == "3 passed, 0 failed"
 
 
+def test_the_notebooks_run_last_on_a_line_of_their_own(tmp_path):
+    make_step(tmp_path, 1, 1)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_top_level.py").write_text("def test_top():\n    pass\n")
+    (tmp_path / "tests" / "test_notebooks.py").write_text(
+        "def test_a():\n    pass\n\n\ndef test_b():\n    pass\n"
+    )
+    proc = run(tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    lines = proc.stdout.splitlines()
+    assert re.fullmatch(r"tests\s+1 passed\s+\d+\.\ds", lines[-3]), proc.stdout
+    assert re.fullmatch(r"notebooks\s+2 passed\s+\d+\.\ds", lines[-2]), proc.stdout
+    assert lines[-1] == "5 passed, 0 failed"
+
+
 def test_unknown_step_is_a_usage_error(tmp_path):
     make_step(tmp_path, 1, 1)
     proc = run(tmp_path, "--steps", "9", "--no-top")

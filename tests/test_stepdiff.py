@@ -116,6 +116,8 @@ def root(tmp_path):
             "step02/demo.py": "print('step 2')\n",
             "step02/README.md": "# Step 2\n\nclass Foo: def if < while\n",
             "step02/output/figure.png": "not really a png",
+            "step01/step01.ipynb": '{"cells": []}\n',  # generated from README + demo
+            "step02/step02.ipynb": '{"cells": ["print(2)"]}\n',
             "step02/__pycache__/dezero.cpython-311.pyc": "bytecode",
             "step02/.pytest_cache/v/cache": "{}",
             "step03/dezero/__init__.py": "from dezero.core_simple import Variable\n",

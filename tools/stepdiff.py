@@ -28,6 +28,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CSS_PATH = REPO_ROOT / "shared" / "diff.css"
 SKIPPED_DIRS = {"output", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache"}
+# Bytecode, and the notebooks tools/notebooks.py writes from README.md and demo.py.
+SKIPPED_SUFFIXES = {".pyc", ".ipynb"}
 RENAME_RATIO = 0.5  # a vanished and a new file at least this similar: a rename
 COPY_RATIO = 0.7  # a new file at least this similar to an old one: a copy
 KEPT = 0.8  # or a vanished file whose lines are at least this much in a new one
@@ -170,7 +172,7 @@ def snapshot_files(step: Path, include_all: bool) -> dict[str, Path]:
     for path in sorted(step.rglob("*")):
         parts = path.relative_to(step).parts
         hidden = any(part in SKIPPED_DIRS or part.startswith(".") for part in parts)
-        if hidden or not path.is_file() or path.suffix == ".pyc":
+        if hidden or not path.is_file() or path.suffix in SKIPPED_SUFFIXES:
             continue
         if include_all or parts[0] in ("dezero.py", "dezero"):
             files["/".join(parts)] = path
