@@ -39,13 +39,13 @@ test -n "$(STEP_DIR)" || { echo "usage: make $(1) STEP=N  (N: 7 or 07; steps her
 test -d "$(STEP_DIR)" || { echo "make $(1): no directory $(STEP_DIR)/ (steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }
 endef
 
-.PHONY: help venv torch demo notebook test diff lint check bench clean distclean
+.PHONY: help venv torch demo notebook test test-gpu diff lint check bench clean distclean
 
 help: ## list the targets
 	@echo "DeZero in 60 steps ($(words $(STEPS)) step directories here)"
 	@echo
-	@grep -E '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
-		sed -E 's/^([a-z]+):.*## (.*)/\1|\2/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		sed -E 's/^([a-z-]+):.*## (.*)/\1|\2/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo
 	@echo "  STEP=N accepts 7 or 07; ARGS=\"...\" is passed on to the script;"
 	@echo "  JOBS=N sets how many steps test in parallel (default: all cores)."
@@ -80,6 +80,16 @@ ifneq ($(strip $(STEP)),)
 else
 	$(PY) tools/run_tests.py $(if $(JOBS),-j $(JOBS)) $(ARGS)
 endif
+
+test-gpu: $(PY) ## the CuPy cases of steps 52+ on a GPU machine (a skip fails)
+	@rc=0; ran=0; \
+	for d in $(STEPS); do \
+		grep -q '^    gpu:' $$d/pytest.ini 2>/dev/null || continue; ran=1; \
+		echo "== $$d"; \
+		(cd $$d && DEZERO_REQUIRE_GPU=1 ../$(PY) -m pytest -q -m gpu) || rc=1; \
+	done; \
+	test $$ran = 1 || { echo "no step has GPU tests yet"; exit 1; }; \
+	exit $$rc
 
 diff: ## what a step changed: make diff STEP=7, or FROM=1 STEP=10 [ARGS=--all]
 	@$(call need_step,diff)
