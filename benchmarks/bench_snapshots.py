@@ -45,6 +45,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 import subprocess
@@ -556,7 +557,8 @@ def markdown(table_text, results, sizes, rounds, argv, notes) -> str:
         "# Benchmark results: DeZero snapshots",
         "",
         "Written by `benchmarks/bench_snapshots.py`; run it again to replace this "
-        "file (see `benchmarks/README.md`).",
+        "file, except the sections other benchmarks add at the end (see "
+        "`benchmarks/README.md`).",
         "",
         f"- Date: {now}",
         f"- Machine: {machine()}",
@@ -595,6 +597,25 @@ def markdown(table_text, results, sizes, rounds, argv, notes) -> str:
     if notes:
         parts += ["", "## Notes", "", *(f"- {n}" for n in notes)]
     return "\n".join(parts) + "\n"
+
+
+# Another bench_*.py (bench_mlp.py) writes its own section into the same file,
+# between "<!-- NAME: begin -->" and "<!-- NAME: end -->"; a rewrite keeps it.
+SECTION = re.compile(
+    r"^<!-- (bench_\w+\.py): begin -->$.*?^<!-- \1: end -->$", re.M | re.S
+)
+
+
+def other_sections(path: Path) -> str:
+    """The sections of other benchmarks in path, to append after this script's text."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    kept = [
+        m.group(0) for m in SECTION.finditer(old) if m.group(1) != Path(__file__).name
+    ]
+    return "".join(f"\n{block}\n" for block in kept)
 
 
 def expectations(results: dict[int, dict[str, dict]]) -> list[str]:
@@ -719,7 +740,8 @@ def main(argv: list[str] | None = None) -> int:
         print(sentence)
     if not args.no_write:
         args.out.write_text(
-            markdown(text, results, sizes, rounds, argv, notes + failures),
+            markdown(text, results, sizes, rounds, argv, notes + failures)
+            + other_sections(args.out),
             encoding="utf-8",
         )
         print(f"\nwrote {args.out}")
