@@ -27,12 +27,12 @@ def book_accuracy():
 
 def train(max_epoch=300, batch_size=30, hidden_size=10, lr=1.0, seed=0, log_every=50):
     """Train on the spiral with loaders; returns per-epoch (loss, acc) histories."""
+    np.random.seed(seed)  # first: the train loader shuffles as soon as it is made
     train_set = dezero.datasets.Spiral(train=True)
     test_set = dezero.datasets.Spiral(train=False)
     train_loader = DataLoader(train_set, batch_size)
     test_loader = DataLoader(test_set, batch_size, shuffle=False)
 
-    np.random.seed(seed)
     model = MLP((hidden_size, 3))
     optimizer = optimizers.SGD(lr).setup(model)
 

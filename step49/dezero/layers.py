@@ -60,6 +60,12 @@ class Linear(Layer):
 
     def __init__(self, out_size, nobias=False, dtype=np.float32, in_size=None):
         super().__init__()
+        if not isinstance(nobias, bool):
+            # Linear(1, 10) in the book's first signature would mean no bias here.
+            raise TypeError(
+                f"Linear: nobias must be True or False, not {nobias!r}; the book's "
+                "Linear(in_size, out_size) is Linear(out_size, in_size=in_size) here"
+            )
         self.in_size = in_size
         self.out_size = out_size
         self.dtype = dtype
@@ -81,6 +87,11 @@ class Linear(Layer):
         self.W.data = W_data
 
     def forward(self, x):
+        if getattr(x, "ndim", None) != 2:
+            raise ValueError(
+                f"Linear: expected a batch of shape (N, in_size), got "
+                f"{getattr(x, 'shape', type(x).__name__)}"
+            )
         if self.W.data is None:
             self.in_size = x.shape[1]
             self._init_W()

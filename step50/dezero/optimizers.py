@@ -37,7 +37,11 @@ class Optimizer:
                 f"{type(self).__name__}.update() before setup(): call "
                 "optimizer.setup(model) first"
             )
-        params = [p for p in self.target.params() if p.grad is not None]
+        params = []
+        for p in self.target.params():
+            # A layer used twice yields its parameters twice: update each once.
+            if p.grad is not None and all(p is not q for q in params):
+                params.append(p)
 
         for f in self.hooks:
             f(params)

@@ -559,7 +559,8 @@ def accuracy(y, t):
     pred = y.data.argmax(axis=1).reshape(t.shape)
     result = pred == t.data
     acc = result.mean()
-    return Variable(np.asarray(acc, dtype=y.dtype))
+    dtype = y.dtype if y.dtype.kind == "f" else np.float64  # int scores: no truncation
+    return Variable(np.asarray(acc, dtype=dtype))
 
 
 class ReLU(Function):

@@ -578,7 +578,8 @@ def accuracy(y, t):
     pred = y.data.argmax(axis=1).reshape(t.shape)
     result = pred == t.data
     acc = result.mean()
-    return Variable(cuda.as_numpy(acc).astype(y.dtype))  # a number, on the CPU
+    dtype = y.dtype if y.dtype.kind == "f" else np.float64  # int scores: no truncation
+    return Variable(cuda.as_numpy(acc).astype(dtype))  # a number, on the CPU
 
 
 class ReLU(Function):

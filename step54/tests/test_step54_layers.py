@@ -128,3 +128,14 @@ def test_layer_keeps_only_weak_references_to_its_inputs_and_outputs():
 def test_forward_of_the_base_class_is_abstract():
     with pytest.raises(NotImplementedError):
         L.Layer()(np.ones(1))
+
+
+def test_nobias_must_be_a_bool_so_the_books_first_signature_is_caught():
+    with pytest.raises(TypeError, match=r"nobias must be True or False, not 10"):
+        L.Linear(1, 10)
+
+
+@pytest.mark.parametrize("x", [np.zeros(3, np.float32), [[1.0, 2.0]]])
+def test_linear_wants_a_2d_batch(x):
+    with pytest.raises(ValueError, match=r"expected a batch of shape \(N, in_size\)"):
+        L.Linear(2)(x)

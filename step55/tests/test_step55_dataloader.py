@@ -98,3 +98,8 @@ def test_no_graph_is_recorded_during_evaluation(monkeypatch):
         for x, t in DataLoader(Spiral(train=False), 100, shuffle=False):
             F.softmax_cross_entropy(model(x), t)
     assert recorded and not any(recorded)
+
+
+def test_accuracy_of_integer_scores_is_not_truncated():
+    acc = F.accuracy(np.array([[0, 1], [1, 0], [0, 1]]), np.array([1, 0, 0]))
+    assert acc.data == pytest.approx(2 / 3)

@@ -6,7 +6,7 @@ import pytest
 import dezero.functions as F
 import dezero.layers as L
 from dezero import Parameter, Variable, optimizers
-from dezero.models import MLP
+from dezero.models import MLP, Sequential
 
 rng = np.random.default_rng(46)
 
@@ -207,3 +207,12 @@ def test_five_updates_match_pytorch(name):
     np.testing.assert_allclose(
         layer.b.data, tb.detach().numpy(), rtol=1e-10, atol=1e-12
     )
+
+
+def test_a_layer_used_twice_is_updated_once():
+    fc = L.Linear(2, dtype=np.float64, in_size=2)
+    model = Sequential(fc, fc)
+    model(np.ones((1, 2))).backward()
+    before, grad = fc.W.data.copy(), fc.W.grad.data.copy()
+    optimizers.SGD(0.1).setup(model).update()
+    np.testing.assert_allclose(fc.W.data, before - 0.1 * grad)
