@@ -52,7 +52,7 @@ def progress(iterable, **kwargs):
         from tqdm import tqdm
     except ImportError:
         return iterable
-    return tqdm(iterable, leave=False, disable=None, **kwargs)  # off when not a terminal
+    return tqdm(iterable, leave=False, disable=None, **kwargs)  # None: off if no tty
 
 
 def evaluate(model, loader):
