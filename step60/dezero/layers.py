@@ -1,0 +1,523 @@
+"""Layers: objects that hold Parameters and compute with dezero.functions."""
+
+import os
+import tempfile
+import weakref
+import zipfile
+import zlib
+
+import numpy as np
+
+import dezero.functions as F
+from dezero import cuda
+from dezero.core import Parameter, Variable
+from dezero.utils import pair
+
+
+class Layer:
+    """Base class: every Parameter assigned as an attribute is found by params()."""
+
+    def __init__(self):
+        # A list, not the book's set: the order of params() must not depend on
+        # hashing (PYTHONHASHSEED), so runs and saved files stay reproducible.
+        self._params = []
+
+    def __setattr__(self, name, value):
+        # step 45: a Layer inside a Layer is registered too; params() descends.
+        if isinstance(value, (Parameter, Layer)) and name not in self._params:
+            self._params.append(name)
+        super().__setattr__(name, value)
+
+    def __call__(self, *inputs):
+        outputs = self.forward(*inputs)
+        if not isinstance(outputs, tuple):
+            outputs = (outputs,)
+        # Weak references, as Function keeps its outputs (step 17): a layer must
+        # not keep a whole batch and its graph alive after training moves on.
+        self.inputs = [weakref.ref(x) for x in inputs]
+        self.outputs = [weakref.ref(y) for y in outputs]
+        return outputs if len(outputs) > 1 else outputs[0]
+
+    def forward(self, *inputs):
+        """The layer's computation; every subclass defines its own."""
+        raise NotImplementedError()
+
+    def params(self):
+        """Yield every Parameter of the layer and of the layers inside it, in order."""
+        for name in self._params:
+            obj = self.__dict__[name]
+            if isinstance(obj, Layer):
+                yield from obj.params()
+            else:
+                yield obj
+
+    def cleargrads(self):
+        """Forget the gradients of all parameters, before the next backward."""
+        for param in self.params():
+            param.cleargrad()
+
+    def to_cpu(self):
+        """Move every parameter to the CPU (step 52)."""
+        for param in self.params():
+            param.to_cpu()
+
+    def to_gpu(self):
+        """Move every parameter to the GPU (step 52); needs CuPy."""
+        for param in self.params():
+            param.to_gpu()
+
+    def _flatten_params(self, params_dict, parent_key=""):
+        """Fill params_dict with every Parameter under a path such as 'l1/W'."""
+        for name in self._params:
+            obj = self.__dict__[name]
+            key = parent_key + "/" + name if parent_key else name
+
+            if isinstance(obj, Layer):
+                obj._flatten_params(params_dict, key)
+            else:
+                params_dict[key] = obj
+
+    def save_weights(self, path):
+        """Write every parameter to an .npz file (NumPy adds .npz to a bare name).
+
+        The file is written under a temporary name in the same folder and renamed
+        over path only when complete, so a failed or interrupted save leaves any
+        earlier file as it was. Parameters on the GPU are copied, not moved.
+        """
+        params_dict = {}
+        self._flatten_params(params_dict)
+        empty = [key for key, param in params_dict.items() if param.data is None]
+        if empty:
+            raise ValueError(
+                f"save_weights: {', '.join(empty)} have no data yet; run the model "
+                "once (its layers learn their input sizes then) before saving"
+            )
+        array_dict = {k: cuda.as_numpy(p.data) for k, p in params_dict.items()}
+
+        path = os.fspath(path)
+        if not path.endswith(".npz"):
+            path += ".npz"  # what np.savez_compressed does with a bare name
+        folder = os.path.dirname(os.path.abspath(path))
+        fd, tmp_path = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez_compressed(f, **array_dict)
+            os.replace(tmp_path, path)  # atomic: the old file or the new one
+        except BaseException:  # an error or Ctrl-C: no half-written file remains
+            os.remove(tmp_path)
+            raise
+        return path
+
+    def load_weights(self, path):
+        """Fill the parameters from a file written by save_weights.
+
+        The whole file is read and checked first (every name present, no extra
+        names, the same shapes and dtypes); only then is anything assigned, so a
+        failed load changes nothing. Pickled objects are refused: loading never
+        runs code from the file. A never-run model takes the file's shapes.
+        """
+        arrays = _read_npz(path)
+        params_dict = {}
+        self._flatten_params(params_dict)
+
+        problems = []
+        for key in params_dict.keys() - arrays.keys():
+            problems.append(f"{key} is missing from the file")
+        for key in arrays.keys() - params_dict.keys():
+            problems.append(f"{key} is in the file but not in this model")
+        for key in params_dict.keys() & arrays.keys():
+            data, array = params_dict[key].data, arrays[key]
+            if data is not None and data.shape != array.shape:
+                problems.append(
+                    f"{key} has shape {array.shape}, the model {data.shape}"
+                )
+            elif data is not None and data.dtype != array.dtype:
+                problems.append(
+                    f"{key} has dtype {array.dtype}, the model {data.dtype}"
+                )
+        if problems:
+            raise ValueError(
+                f"load_weights: {path} does not fit this model: "
+                + "; ".join(sorted(problems))
+            )
+
+        for key, param in params_dict.items():
+            xp = cuda.get_array_module(param.data)  # keep the parameter's device
+            param.data = xp.asarray(arrays[key])
+
+
+def _read_npz(path):
+    """Every array of an .npz file, read in full, with pickles refused."""
+    unreadable = (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error)
+    try:
+        npz = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise
+    except unreadable as e:
+        raise _unreadable(path, e) from None
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise ValueError(f"load_weights: {path} holds one array, not an .npz archive")
+    with npz:
+        try:
+            return {key: npz[key] for key in npz.files}
+        except unreadable as e:
+            raise _unreadable(path, e) from None
+
+
+def _unreadable(path, e):
+    return ValueError(
+        f"load_weights: cannot read {path} ({type(e).__name__}: {e}); it is "
+        "truncated, corrupted, holds pickled objects, or is no .npz file"
+    )
+
+
+class Linear(Layer):
+    """y = x W + b with W of shape (in_size, out_size), created at the first call.
+
+    in_size may be left out: the first input's width decides it. W starts as
+    randn * sqrt(1 / in_size), b as zeros, both of dtype (float32 by default).
+    """
+
+    def __init__(self, out_size, nobias=False, dtype=np.float32, in_size=None):
+        super().__init__()
+        if not isinstance(nobias, bool):
+            # Linear(1, 10) in the book's first signature would mean no bias here.
+            raise TypeError(
+                f"Linear: nobias must be True or False, not {nobias!r}; the book's "
+                "Linear(in_size, out_size) is Linear(out_size, in_size=in_size) here"
+            )
+        self.in_size = in_size
+        self.out_size = out_size
+        self.dtype = dtype
+
+        self.W = Parameter(None, name="W")
+        if self.in_size is not None:
+            self._init_W()
+
+        if nobias:
+            self.b = None
+        else:
+            self.b = Parameter(np.zeros(out_size, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np):
+        n_in, n_out = self.in_size, self.out_size
+        # Scale, then cast: randn(...).astype(float32) * np.sqrt(1 / n_in) would be
+        # float64 under NumPy 2, since a NumPy float64 scalar outranks float32.
+        W_data = (xp.random.randn(n_in, n_out) * np.sqrt(1 / n_in)).astype(self.dtype)
+        self.W.data = W_data
+
+    def forward(self, x):
+        if getattr(x, "ndim", None) != 2:
+            raise ValueError(
+                f"Linear: expected a batch of shape (N, in_size), got "
+                f"{getattr(x, 'shape', type(x).__name__)}"
+            )
+        if self.W.data is None:
+            self.in_size = x.shape[1]
+            xp = cuda.get_array_module(x)  # step 52: W is born where x lives
+            self._init_W(xp)
+        elif x.shape[1:] != self.W.shape[:1]:  # step 53: W may come from a file
+            raise ValueError(
+                f"Linear: input of shape {x.shape} has {x.shape[1:]} features, but "
+                f"this layer's W was made for {self.W.shape[0]} (W of shape "
+                f"{self.W.shape}); use one Linear per input width"
+            )
+        y = F.linear(x, self.W, self.b)
+        return y
+
+
+class EmbedID(Layer):
+    """A table of in_size vectors of length out_size; calling it with ids picks rows.
+
+    Not in the book: the reference package has it, and Grokking's framework as
+    Embedding. W starts as randn, in float32.
+    """
+
+    def __init__(self, in_size, out_size):
+        super().__init__()
+        self.W = Parameter(
+            np.random.randn(in_size, out_size).astype(np.float32), name="W"
+        )
+
+    def forward(self, x):
+        y = F.embed_id(x, self.W)
+        return y
+
+
+class BatchNorm(Layer):
+    """Batch normalisation with learned gamma (scale) and beta (shift).
+
+    avg_mean and avg_var are Parameters too, so save_weights keeps them; they get
+    no gradient, so optimizers leave them alone. All four are created at the
+    first call, with the input's feature count and dtype.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.avg_mean = Parameter(None, name="avg_mean")
+        self.avg_var = Parameter(None, name="avg_var")
+        self.gamma = Parameter(None, name="gamma")
+        self.beta = Parameter(None, name="beta")
+
+    def _init_params(self, x):
+        xp = cuda.get_array_module(x)
+        D = x.shape[1]
+        if self.avg_mean.data is None:
+            self.avg_mean.data = xp.zeros(D, dtype=x.dtype)
+        if self.avg_var.data is None:
+            self.avg_var.data = xp.ones(D, dtype=x.dtype)
+        if self.gamma.data is None:
+            self.gamma.data = xp.ones(D, dtype=x.dtype)
+        if self.beta.data is None:
+            self.beta.data = xp.zeros(D, dtype=x.dtype)
+
+    def forward(self, x):
+        if self.avg_mean.data is None:
+            self._init_params(x)
+        return F.batch_norm(
+            x, self.gamma, self.beta, self.avg_mean.data, self.avg_var.data
+        )
+
+
+class Conv2d(Layer):
+    """A convolution layer: W (out_channels, in_channels, KH, KW) and b (out_channels,).
+
+    in_channels may be left out: the first input decides it. W starts as
+    randn * sqrt(1 / (in_channels * KH * KW)), b as zeros.
+    """
+
+    def __init__(
+        self,
+        out_channels,
+        kernel_size,
+        stride=1,
+        pad=0,
+        nobias=False,
+        dtype=np.float32,
+        in_channels=None,
+    ):
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.pad = pad
+        self.dtype = dtype
+
+        self.W = Parameter(None, name="W")
+        if in_channels is not None:
+            self._init_W()
+
+        if nobias:
+            self.b = None
+        else:
+            self.b = Parameter(np.zeros(out_channels, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np):
+        C, OC = self.in_channels, self.out_channels
+        KH, KW = pair(self.kernel_size)
+        scale = np.sqrt(1 / (C * KH * KW))
+        W_data = (xp.random.randn(OC, C, KH, KW) * scale).astype(self.dtype)
+        self.W.data = W_data
+
+    def forward(self, x):
+        if self.W.data is None:
+            if getattr(x, "ndim", None) != 4:
+                raise ValueError(
+                    "Conv2d: expected (N, C, H, W) images, got "
+                    f"{getattr(x, 'shape', type(x).__name__)}"
+                )
+            self.in_channels = x.shape[1]
+            xp = cuda.get_array_module(x)
+            self._init_W(xp)
+
+        y = F.conv2d(x, self.W, self.b, self.stride, self.pad)
+        return y
+
+
+class Deconv2d(Layer):
+    """A transposed-convolution layer: W (in_channels, out_channels, KH, KW).
+
+    Not in the book; the reference has it. It upsamples: stride 2 doubles H, W.
+    """
+
+    def __init__(
+        self,
+        out_channels,
+        kernel_size,
+        stride=1,
+        pad=0,
+        nobias=False,
+        dtype=np.float32,
+        in_channels=None,
+    ):
+        super().__init__()
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.pad = pad
+        self.dtype = dtype
+
+        self.W = Parameter(None, name="W")
+        if in_channels is not None:
+            self._init_W()
+
+        if nobias:
+            self.b = None
+        else:
+            self.b = Parameter(np.zeros(out_channels, dtype=dtype), name="b")
+
+    def _init_W(self, xp=np):
+        C, OC = self.in_channels, self.out_channels
+        KH, KW = pair(self.kernel_size)
+        scale = np.sqrt(1 / (C * KH * KW))
+        W_data = (xp.random.randn(C, OC, KH, KW) * scale).astype(self.dtype)
+        self.W.data = W_data
+
+    def forward(self, x):
+        if self.W.data is None:
+            self.in_channels = x.shape[1]
+            xp = cuda.get_array_module(x)
+            self._init_W(xp)
+
+        y = F.deconv2d(x, self.W, self.b, self.stride, self.pad)
+        return y
+
+
+class RNN(Layer):
+    """A recurrent layer: h = tanh(x2h(x) + h2h(h_prev)), the state kept inside.
+
+    Call it once per time step; reset_state() starts a new sequence. (The
+    reference gives h2h in_size=in_size, which only works when it equals
+    hidden_size; h2h's input is the state, so here it learns its size.)
+    """
+
+    def __init__(self, hidden_size, in_size=None):
+        super().__init__()
+        self.x2h = Linear(hidden_size, in_size=in_size)
+        self.h2h = Linear(hidden_size, nobias=True)
+        self.h = None
+
+    def reset_state(self):
+        """Forget the state: the next call starts a new sequence."""
+        self.h = None
+
+    def forward(self, x):
+        if self.h is None:
+            h_new = F.tanh(self.x2h(x))
+        else:
+            h_new = F.tanh(self.x2h(x) + self.h2h(self.h))
+        self.h = h_new
+        return h_new
+
+
+class RNNCell(Layer):
+    """RNN with the state passed in and out, as in Grokking's framework.
+
+    cell(x, h) returns (y, h_new): h_new = tanh(x2h(x) + h2h(h)), and y is h_new,
+    or h2o(h_new) when out_size is given. cell(x) starts from zeros (init_hidden).
+    With the same weights it computes exactly what L.RNN does.
+    """
+
+    def __init__(self, hidden_size, out_size=None, in_size=None):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.x2h = Linear(hidden_size, in_size=in_size)
+        self.h2h = Linear(hidden_size, nobias=True, in_size=hidden_size)
+        self.h2o = None if out_size is None else Linear(out_size, in_size=hidden_size)
+
+    def init_hidden(self, batch_size=1):
+        """A zero state for a batch."""
+        dtype = self.x2h.dtype
+        return Variable(np.zeros((batch_size, self.hidden_size), dtype=dtype))
+
+    def forward(self, x, h=None):
+        if h is None:
+            h = self.init_hidden(len(x))
+        h_new = F.tanh(self.x2h(x) + self.h2h(h))
+        y = h_new if self.h2o is None else self.h2o(h_new)
+        return y, h_new
+
+
+class LSTM(Layer):
+    """Long short-term memory: a memory cell c that gates decide what to keep.
+
+    f (forget), i (input) and o (output) are sigmoid gates and u the candidate:
+    c = f * c_prev + i * u and h = o * tanh(c); each gate sees x and h_prev. The
+    cell state c changes only by gated sums, so its gradient survives many steps.
+    """
+
+    def __init__(self, hidden_size, in_size=None):
+        super().__init__()
+
+        H, n_in = hidden_size, in_size
+        self.x2f = Linear(H, in_size=n_in)
+        self.x2i = Linear(H, in_size=n_in)
+        self.x2o = Linear(H, in_size=n_in)
+        self.x2u = Linear(H, in_size=n_in)
+        self.h2f = Linear(H, in_size=H, nobias=True)
+        self.h2i = Linear(H, in_size=H, nobias=True)
+        self.h2o = Linear(H, in_size=H, nobias=True)
+        self.h2u = Linear(H, in_size=H, nobias=True)
+        self.reset_state()
+
+    def reset_state(self):
+        """Forget h and c: the next call starts a new sequence."""
+        self.h = None
+        self.c = None
+
+    def forward(self, x):
+        if self.h is None:
+            f = F.sigmoid(self.x2f(x))
+            i = F.sigmoid(self.x2i(x))
+            o = F.sigmoid(self.x2o(x))
+            u = F.tanh(self.x2u(x))
+        else:
+            f = F.sigmoid(self.x2f(x) + self.h2f(self.h))
+            i = F.sigmoid(self.x2i(x) + self.h2i(self.h))
+            o = F.sigmoid(self.x2o(x) + self.h2o(self.h))
+            u = F.tanh(self.x2u(x) + self.h2u(self.h))
+
+        if self.c is None:
+            c_new = i * u
+        else:
+            c_new = (f * self.c) + (i * u)
+
+        h_new = o * F.tanh(c_new)
+
+        self.h, self.c = h_new, c_new
+        return h_new
+
+
+class LSTMCell(Layer):
+    """LSTM with its state passed in and out (Grokking's next chapter's design).
+
+    cell(x, h, c) returns (y, h_new, c_new); cell(x) starts from zeros. y is
+    h_new, or h2y(h_new) when out_size is given. With the same weights it
+    computes what L.LSTM does.
+    """
+
+    def __init__(self, hidden_size, out_size=None, in_size=None):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.lstm = LSTM(hidden_size, in_size=in_size)  # the weights, not the state
+        self.h2y = None if out_size is None else Linear(out_size, in_size=hidden_size)
+
+    def init_hidden(self, batch_size=1):
+        """Zero h and c for a batch."""
+        zeros = np.zeros((batch_size, self.hidden_size), dtype=self.lstm.x2f.dtype)
+        return Variable(zeros), Variable(zeros.copy())
+
+    def forward(self, x, h=None, c=None):
+        if h is None:
+            h, c = self.init_hidden(len(x))
+        lstm = self.lstm
+        f = F.sigmoid(lstm.x2f(x) + lstm.h2f(h))
+        i = F.sigmoid(lstm.x2i(x) + lstm.h2i(h))
+        o = F.sigmoid(lstm.x2o(x) + lstm.h2o(h))
+        u = F.tanh(lstm.x2u(x) + lstm.h2u(h))
+        c_new = f * c + i * u
+        h_new = o * F.tanh(c_new)
+        y = h_new if self.h2y is None else self.h2y(h_new)
+        return y, h_new, c_new
