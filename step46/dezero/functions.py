@@ -269,7 +269,8 @@ class MeanSquaredError(Function):
     def forward(self, x0, x1):
         _check_same_shape("mean_squared_error", x0, x1)
         diff = x0 - x1
-        y = (diff**2).sum() / len(diff)
+        # A NumPy scalar of the same dtype: NumPy 1.x makes float32 / int float64.
+        y = (diff**2).sum() / diff.dtype.type(len(diff))
         return y
 
     def backward(self, gy):

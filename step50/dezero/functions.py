@@ -269,7 +269,8 @@ class MeanSquaredError(Function):
     def forward(self, x0, x1):
         _check_same_shape("mean_squared_error", x0, x1)
         diff = x0 - x1
-        y = (diff**2).sum() / len(diff)
+        # A NumPy scalar of the same dtype: NumPy 1.x makes float32 / int float64.
+        y = (diff**2).sum() / diff.dtype.type(len(diff))
         return y
 
     def backward(self, gy):
@@ -526,7 +527,7 @@ class SoftmaxCrossEntropy(Function):
         log_z = utils.logsumexp(x, axis=1)  # log sum exp, computed without overflow
         log_p = x - log_z
         log_p = log_p[np.arange(N), t.ravel()]
-        y = -log_p.sum() / N
+        y = -log_p.sum() / log_p.dtype.type(N)  # float32 stays float32 on NumPy 1.x
         return y
 
     def backward(self, gy):
