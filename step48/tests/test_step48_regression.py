@@ -74,3 +74,13 @@ def test_matches_pytorch():
     np.testing.assert_allclose(y.data, ty.item(), rtol=1e-12)
     np.testing.assert_allclose(a.grad.data, t_grad := ta.grad.numpy(), rtol=1e-12)
     assert t_grad.shape == (6, 1)
+
+
+@pytest.mark.parametrize("f", [F.mean_squared_error_simple, F.mean_squared_error])
+def test_a_broadcast_that_only_adds_size_one_axes_is_allowed(f):
+    # The book's RNN loop compares y (1, 1) with t (1,).
+    y = Variable(np.array([[2.0]]))
+    loss = f(y, np.array([0.5]))
+    loss.backward()
+    assert loss.data == pytest.approx(2.25)
+    assert y.grad.shape == (1, 1) and y.grad.data[0, 0] == pytest.approx(3.0)

@@ -247,8 +247,14 @@ def matmul(x, W):
 
 
 def _check_same_shape(name, x0, x1):
-    """A loss compares two arrays element by element: refuse a silent broadcast."""
-    if x0.shape != x1.shape:
+    """A loss compares two arrays element by element: refuse a broadcast that would
+    pair elements of one with other elements of the other. One that adds only axes
+    of size 1, such as (1, 1) against (1,), is harmless and allowed."""
+    try:
+        size = int(np.prod(np.broadcast_shapes(x0.shape, x1.shape)))
+    except ValueError:
+        size = None
+    if size is None or (size > x0.size and size > x1.size):
         raise ValueError(
             f"{name}: x0 of shape {x0.shape} and x1 of shape {x1.shape} must have "
             "the same shape (a (N, 1) prediction against (N,) targets would "
@@ -283,6 +289,9 @@ class MeanSquaredError(Function):
         diff = x0 - x1
         gx0 = gy * diff * (2.0 / len(diff))
         gx1 = -gx0
+        if x0.shape != x1.shape:  # a harmless broadcast: sum back to each shape
+            gx0 = sum_to(gx0, x0.shape)
+            gx1 = sum_to(gx1, x1.shape)
         return gx0, gx1
 
 
