@@ -161,3 +161,9 @@ def test_demo_runs_on_the_cpu_without_cupy(monkeypatch, capsys):
 
 def test_gpu_enable_is_a_plain_flag():
     assert isinstance(dezero.cuda.gpu_enable, bool)
+
+
+def test_dataloader_gpu_true_without_cupy_says_so_at_once(monkeypatch):
+    monkeypatch.setattr(cuda, "gpu_enable", False)
+    with pytest.raises(RuntimeError, match=r"CuPy is not available.*pip install cupy"):
+        DataLoader(Spiral(), 10, gpu=True)

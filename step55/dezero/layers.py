@@ -215,6 +215,8 @@ class Linear(Layer):
             self.in_size = x.shape[1]
             xp = cuda.get_array_module(x)  # step 52: W is born where x lives
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # and b beside it
         elif x.shape[1:] != self.W.shape[:1]:  # step 53: W may come from a file
             raise ValueError(
                 f"Linear: input of shape {x.shape} has {x.shape[1:]} features, but "

@@ -26,7 +26,9 @@ class DataLoader:
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
-        self.gpu = gpu  # step 52: batches as CuPy arrays
+        self.gpu = False  # step 52: batches as CuPy arrays after to_gpu()
+        if gpu:
+            self.to_gpu()  # says so at once when CuPy is missing
         self.data_size = len(dataset)
         self.max_iter = math.ceil(self.data_size / batch_size)
 

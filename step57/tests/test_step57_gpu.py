@@ -157,3 +157,9 @@ def test_gpu_entry_points_say_cupy_is_missing(monkeypatch, call):
 
 def test_gpu_enable_is_a_plain_flag():
     assert isinstance(dezero.cuda.gpu_enable, bool)
+
+
+def test_dataloader_gpu_true_without_cupy_says_so_at_once(monkeypatch):
+    monkeypatch.setattr(cuda, "gpu_enable", False)
+    with pytest.raises(RuntimeError, match=r"CuPy is not available.*pip install cupy"):
+        DataLoader(Spiral(), 10, gpu=True)

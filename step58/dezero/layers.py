@@ -216,6 +216,8 @@ class Linear(Layer):
             self.in_size = x.shape[1]
             xp = cuda.get_array_module(x)  # step 52: W is born where x lives
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # and b beside it
         elif x.shape[1:] != self.W.shape[:1]:  # step 53: W may come from a file
             raise ValueError(
                 f"Linear: input of shape {x.shape} has {x.shape[1:]} features, but "
@@ -330,6 +332,8 @@ class Conv2d(Layer):
             self.in_channels = x.shape[1]
             xp = cuda.get_array_module(x)
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # b beside W
 
         y = F.conv2d(x, self.W, self.b, self.stride, self.pad)
         return y
@@ -380,6 +384,8 @@ class Deconv2d(Layer):
             self.in_channels = x.shape[1]
             xp = cuda.get_array_module(x)
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # b beside W
 
         y = F.deconv2d(x, self.W, self.b, self.stride, self.pad)
         return y

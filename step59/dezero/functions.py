@@ -399,7 +399,9 @@ class GetItemGrad(Function):
         if xp is np:
             np.add.at(gx, self.slices, gy)
         else:
-            xp.scatter_add(gx, self.slices, gy)  # CuPy's name for add.at
+            import cupyx  # CuPy's add.at is cupyx.scatter_add
+
+            cupyx.scatter_add(gx, self.slices, gy)
         return gx
 
     def backward(self, ggx):

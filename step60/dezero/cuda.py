@@ -16,6 +16,7 @@ try:
     cupy = cp
 except ImportError:
     gpu_enable = False
+    cupy = None
 
 NO_CUPY = (
     "CuPy is not available, so nothing can move to the GPU. It needs an NVIDIA GPU "

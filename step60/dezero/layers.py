@@ -216,6 +216,8 @@ class Linear(Layer):
             self.in_size = x.shape[1]
             xp = cuda.get_array_module(x)  # step 52: W is born where x lives
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # and b beside it
         elif x.shape[1:] != self.W.shape[:1]:  # step 53: W may come from a file
             raise ValueError(
                 f"Linear: input of shape {x.shape} has {x.shape[1:]} features, but "
@@ -330,6 +332,8 @@ class Conv2d(Layer):
             self.in_channels = x.shape[1]
             xp = cuda.get_array_module(x)
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # b beside W
 
         y = F.conv2d(x, self.W, self.b, self.stride, self.pad)
         return y
@@ -380,6 +384,8 @@ class Deconv2d(Layer):
             self.in_channels = x.shape[1]
             xp = cuda.get_array_module(x)
             self._init_W(xp)
+            if self.b is not None:
+                self.b.data = xp.asarray(self.b.data)  # b beside W
 
         y = F.deconv2d(x, self.W, self.b, self.stride, self.pad)
         return y
@@ -427,14 +433,14 @@ class RNNCell(Layer):
         self.h2h = Linear(hidden_size, nobias=True, in_size=hidden_size)
         self.h2o = None if out_size is None else Linear(out_size, in_size=hidden_size)
 
-    def init_hidden(self, batch_size=1):
-        """A zero state for a batch."""
+    def init_hidden(self, batch_size=1, xp=np):
+        """A zero state for a batch (xp: numpy, or cupy for the GPU)."""
         dtype = self.x2h.dtype
-        return Variable(np.zeros((batch_size, self.hidden_size), dtype=dtype))
+        return Variable(xp.zeros((batch_size, self.hidden_size), dtype=dtype))
 
     def forward(self, x, h=None):
         if h is None:
-            h = self.init_hidden(len(x))
+            h = self.init_hidden(len(x), cuda.get_array_module(x))
         h_new = F.tanh(self.x2h(x) + self.h2h(h))
         y = h_new if self.h2o is None else self.h2o(h_new)
         return y, h_new
@@ -504,14 +510,14 @@ class LSTMCell(Layer):
         self.lstm = LSTM(hidden_size, in_size=in_size)  # the weights, not the state
         self.h2y = None if out_size is None else Linear(out_size, in_size=hidden_size)
 
-    def init_hidden(self, batch_size=1):
-        """Zero h and c for a batch."""
-        zeros = np.zeros((batch_size, self.hidden_size), dtype=self.lstm.x2f.dtype)
+    def init_hidden(self, batch_size=1, xp=np):
+        """Zero h and c for a batch (xp: numpy, or cupy for the GPU)."""
+        zeros = xp.zeros((batch_size, self.hidden_size), dtype=self.lstm.x2f.dtype)
         return Variable(zeros), Variable(zeros.copy())
 
     def forward(self, x, h=None, c=None):
         if h is None:
-            h, c = self.init_hidden(len(x))
+            h, c = self.init_hidden(len(x), cuda.get_array_module(x))
         lstm = self.lstm
         f = F.sigmoid(lstm.x2f(x) + lstm.h2f(h))
         i = F.sigmoid(lstm.x2i(x) + lstm.h2i(h))
