@@ -599,11 +599,9 @@ def markdown(table_text, results, sizes, rounds, argv, notes) -> str:
     return "\n".join(parts) + "\n"
 
 
-# Another bench_*.py (bench_mlp.py) writes its own section into the same file,
+# Another bench_*.py (bench_mlp.py), or a note (the GPU runs), has its own section,
 # between "<!-- NAME: begin -->" and "<!-- NAME: end -->"; a rewrite keeps it.
-SECTION = re.compile(
-    r"^<!-- (bench_\w+\.py): begin -->$.*?^<!-- \1: end -->$", re.M | re.S
-)
+SECTION = re.compile(r"^<!-- ([\w.-]+): begin -->$.*?^<!-- \1: end -->$", re.M | re.S)
 
 
 def other_sections(path: Path) -> str:

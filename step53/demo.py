@@ -43,14 +43,18 @@ def subset(dataset, n):
     return part
 
 
-def main(full=False, dataset="auto", train_size=10000, fresh=False, out_dir=None):
+def main(
+    full=False, dataset="auto", train_size=10000, fresh=False, out_dir=None, seed=0
+):
     """Load saved weights if any, train, save; returns the per-epoch losses."""
     max_epoch, batch_size = (3, 100) if full else (1, 100)
+    np.random.seed(seed)  # first: the loader shuffles as soon as it is made
     train_set = load(dataset, train=True)
     print(f"{train_set.name}: {len(train_set)} training images from {train_set.source}")
     if not full:
         train_set = subset(train_set, train_size)
     train_loader = DataLoader(train_set, batch_size)
+
     model = MLP((1000, 10))
     optimizer = optimizers.SGD().setup(model)
 
@@ -83,13 +87,8 @@ def main(full=False, dataset="auto", train_size=10000, fresh=False, out_dir=None
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="3 epochs on all images")
-    parser.add_argument(
-        "--dataset", choices=["auto", "mnist", "fashion"], default="auto"
-    )
-    parser.add_argument(
-        "--train-size", type=int, default=10000, help="quick-run subset"
-    )
+    parser.add_argument("--dataset", choices=["auto", "mnist", "fashion"])
+    parser.add_argument("--train-size", type=int, default=10000, help="subset")
     parser.add_argument("--fresh", action="store_true", help="ignore saved weights")
     args = parser.parse_args()
-    np.random.seed(0)
-    main(args.full, args.dataset, args.train_size, args.fresh)
+    main(args.full, args.dataset or "auto", args.train_size, args.fresh)

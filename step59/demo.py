@@ -3,8 +3,8 @@
 SimpleRNN is RNN(100) and Linear(1). It reads the curve one value at a time and
 predicts the next. Backpropagation is truncated every 30 steps: backward over the
 last 30, update, then unchain_backward() cuts the graph so the next backward
-stops there. By default 15 epochs (about 6 s); `--full` is the book's 100 (a few
-minutes). Writes output/rnn_prediction.png (needs matplotlib).
+stops there. By default 15 epochs (about 6 s); `--full` is the book's 100 (under
+a minute). Writes output/rnn_prediction.png (needs matplotlib).
 """
 
 import argparse

@@ -206,7 +206,8 @@ def read_demo(source: str) -> Demo:
         reads_argv="argparse" in imported or "sys.argv" in attributes,
         reads_file="__file__" in names,
         writes_figures=bool(
-            "output" in strings or {"savefig", "plot_dot_graph"} & calls
+            any(s.endswith((".png", ".svg", ".pdf", ".dot")) for s in strings)
+            or {"savefig", "plot_dot_graph"} & calls
         ),
         draws_graphs=bool(
             "dot" in strings

@@ -187,3 +187,10 @@ def test_a_single_npy_array_is_not_weights(tmp_path):
 def test_a_missing_file_is_a_file_not_found_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         trained_mlp().load_weights(tmp_path / "nothing.npz")
+
+
+def test_a_saved_file_gets_the_usual_permissions(tmp_path):
+    path = trained_mlp().save_weights(tmp_path / "w.npz")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~mask

@@ -101,6 +101,7 @@ class Layer:
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez_compressed(f, **array_dict)
+            os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp made it private (0600)
             os.replace(tmp_path, path)  # atomic: the old file or the new one
         except BaseException:  # an error or Ctrl-C: no half-written file remains
             os.remove(tmp_path)
@@ -143,6 +144,13 @@ class Layer:
         for key, param in params_dict.items():
             xp = cuda.get_array_module(param.data)  # keep the parameter's device
             param.data = xp.asarray(arrays[key])
+
+
+def _umask():
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _read_npz(path):

@@ -184,6 +184,10 @@ def pooling_simple(x, kernel_size, stride=1, pad=0):
     padding gives 0 here; the fused pooling pads with -inf and gives their max.
     """
     x = as_variable(x)
+    if x.ndim != 4:
+        raise ValueError(
+            f"pooling_simple: expected an (N, C, H, W) input, got {x.shape}"
+        )
     N, C, H, W = x.shape
     KH, KW = pair(kernel_size)
     PH, PW = pair(pad)
@@ -402,6 +406,10 @@ def _out_sizes(img_shape, kernel_size, stride, pad):
     KH, KW = pair(kernel_size)
     SH, SW = pair(stride)
     PH, PW = pair(pad)
+    if SH < 1 or SW < 1 or PH < 0 or PW < 0:
+        raise ValueError(
+            f"stride must be at least 1 and pad at least 0, not {stride}, {pad}"
+        )
     OH = get_conv_outsize(H, KH, SH, PH)
     OW = get_conv_outsize(W, KW, SW, PW)
     if OH < 1 or OW < 1:

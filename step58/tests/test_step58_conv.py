@@ -299,3 +299,12 @@ def test_leaky_relu_and_log_softmax_match_pytorch():
     ty.backward()
     np.testing.assert_allclose(y.data, ty.item(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-10)
+
+
+def test_stride_and_pad_must_be_sensible():
+    with pytest.raises(
+        ValueError, match=r"stride must be at least 1 and pad at least 0"
+    ):
+        F.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), stride=0)
+    with pytest.raises(ValueError, match=r"pooling_simple: expected an \(N, C, H, W\)"):
+        F.pooling_simple(np.ones((1, 4, 4)), 2)

@@ -102,6 +102,7 @@ class Layer:
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez_compressed(f, **array_dict)
+            os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp made it private (0600)
             os.replace(tmp_path, path)  # atomic: the old file or the new one
         except BaseException:  # an error or Ctrl-C: no half-written file remains
             os.remove(tmp_path)
@@ -144,6 +145,13 @@ class Layer:
         for key, param in params_dict.items():
             xp = cuda.get_array_module(param.data)  # keep the parameter's device
             param.data = xp.asarray(arrays[key])
+
+
+def _umask():
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _read_npz(path):
@@ -391,6 +399,15 @@ class Deconv2d(Layer):
         return y
 
 
+def _check_batch(name, h, x):
+    """A recurrent layer keeps one state per row: the batch size must not change."""
+    if h is not None and len(x) != len(h):
+        raise ValueError(
+            f"{name}: a batch of {len(x)} after batches of {len(h)}; call "
+            "reset_state() before starting on another batch size"
+        )
+
+
 class RNN(Layer):
     """A recurrent layer: h = tanh(x2h(x) + h2h(h_prev)), the state kept inside.
 
@@ -410,6 +427,7 @@ class RNN(Layer):
         self.h = None
 
     def forward(self, x):
+        _check_batch("RNN", self.h, x)
         if self.h is None:
             h_new = F.tanh(self.x2h(x))
         else:

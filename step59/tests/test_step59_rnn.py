@@ -164,3 +164,14 @@ def test_rnn_matches_pytorch():
 
 def test_dezero_optimizers_reachable_after_a_bare_import():
     assert dezero.optimizers.Adam is not None
+
+
+def test_a_new_batch_size_needs_reset_state():
+    rnn = L.RNN(3)
+    rnn(np.ones((2, 4), dtype=np.float32))
+    with pytest.raises(
+        ValueError, match=r"a batch of 5 after batches of 2; call reset"
+    ):
+        rnn(np.ones((5, 4), dtype=np.float32))
+    rnn.reset_state()
+    assert rnn(np.ones((5, 4), dtype=np.float32)).shape == (5, 3)

@@ -85,7 +85,7 @@ class SeqDataLoader(DataLoader):
     """
 
     def __init__(self, dataset, batch_size, gpu=False):
-        if isinstance(batch_size, int) and batch_size > len(dataset):
+        if isinstance(batch_size, numbers.Integral) and batch_size > len(dataset):
             raise ValueError(
                 f"SeqDataLoader: batch_size {batch_size} is larger than the "
                 f"{len(dataset)} items of the sequence"
