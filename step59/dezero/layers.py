@@ -330,11 +330,12 @@ class Conv2d(Layer):
         W_data = (xp.random.randn(OC, C, KH, KW) * scale).astype(self.dtype)
         self.W.data = W_data
 
-    def forward(self, x):
+    def _init_lazily(self, x):
+        """At the first call: in_channels from x, then W (and b) on x's device."""
         if self.W.data is None:
             if getattr(x, "ndim", None) != 4:
                 raise ValueError(
-                    "Conv2d: expected (N, C, H, W) images, got "
+                    f"{type(self).__name__}: expected (N, C, H, W) images, got "
                     f"{getattr(x, 'shape', type(x).__name__)}"
                 )
             self.in_channels = x.shape[1]
@@ -343,42 +344,18 @@ class Conv2d(Layer):
             if self.b is not None:
                 self.b.data = xp.asarray(self.b.data)  # b beside W
 
+    def forward(self, x):
+        self._init_lazily(x)
         y = F.conv2d(x, self.W, self.b, self.stride, self.pad)
         return y
 
 
-class Deconv2d(Layer):
+class Deconv2d(Conv2d):
     """A transposed-convolution layer: W (in_channels, out_channels, KH, KW).
 
     Not in the book; the reference has it. It upsamples: stride 2 doubles H, W.
+    The same arguments and lazy weights as Conv2d; only W's layout differs.
     """
-
-    def __init__(
-        self,
-        out_channels,
-        kernel_size,
-        stride=1,
-        pad=0,
-        nobias=False,
-        dtype=np.float32,
-        in_channels=None,
-    ):
-        super().__init__()
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.pad = pad
-        self.dtype = dtype
-
-        self.W = Parameter(None, name="W")
-        if in_channels is not None:
-            self._init_W()
-
-        if nobias:
-            self.b = None
-        else:
-            self.b = Parameter(np.zeros(out_channels, dtype=dtype), name="b")
 
     def _init_W(self, xp=np):
         C, OC = self.in_channels, self.out_channels
@@ -388,13 +365,7 @@ class Deconv2d(Layer):
         self.W.data = W_data
 
     def forward(self, x):
-        if self.W.data is None:
-            self.in_channels = x.shape[1]
-            xp = cuda.get_array_module(x)
-            self._init_W(xp)
-            if self.b is not None:
-                self.b.data = xp.asarray(self.b.data)  # b beside W
-
+        self._init_lazily(x)
         y = F.deconv2d(x, self.W, self.b, self.stride, self.pad)
         return y
 
