@@ -31,6 +31,13 @@ def values(grad):
     return np.asarray(grad.data if hasattr(grad, "creator") else grad)
 
 
+class Names(SimpleNamespace):
+    """A snapshot's names; its repr stays short in a failing test's report."""
+
+    def __repr__(self):
+        return f"<dezero names from {STEP_DIR}>"
+
+
 @pytest.fixture(scope="session")
 def dz():
     """The snapshot's names, wherever the step keeps them, plus `values`."""
@@ -40,5 +47,5 @@ def dz():
             module = importlib.import_module(name)
         except ImportError:
             continue
-        return SimpleNamespace(**vars(module), values=values)
+        return Names(**vars(module), values=values)
     raise RuntimeError(f"no dezero under {STEP_DIR}")
