@@ -275,5 +275,96 @@ API = {
             "url, file_name=None", extra="the cache directory, and the like"
         ),
     },
-    # --- stage 5 (steps 52-60): rows go here as the steps are written -----------
+    # --- stage 5 (steps 52-60) ------------------------------------------------
+    52: {
+        "dezero.cuda.get_array_module": "x",
+        "dezero.cuda.as_numpy": "x",
+        "dezero.cuda.as_cupy": "x",
+        "dezero.core.as_array": Func("x, array_module=np", extra="like=None (step 44)"),
+        "dezero.Variable.to_cpu": "self",
+        "dezero.Variable.to_gpu": "self",
+        "dezero.layers.Layer.to_cpu": "self",
+        "dezero.layers.Layer.to_gpu": "self",
+        "dezero.dataloaders.DataLoader": Class(
+            "dataset, batch_size, shuffle=True, gpu=False"
+        ),
+        "dezero.dataloaders.DataLoader.to_cpu": "self",
+        "dezero.dataloaders.DataLoader.to_gpu": "self",
+    },
+    53: {
+        "dezero.layers.Layer._flatten_params": "self, params_dict, parent_key=''",
+        "dezero.layers.Layer.save_weights": "self, path",
+        "dezero.layers.Layer.load_weights": "self, path",
+    },
+    54: {
+        "dezero.test_mode": "",
+        "dezero.functions.dropout": "x, dropout_ratio=0.5",
+        "dezero.functions.batch_norm": "x, gamma, beta, mean, var, decay=0.9, eps=2e-5",
+        "dezero.functions.batch_nrom": Alias("dezero.functions.batch_norm"),
+        "dezero.layers.BatchNorm": Class("", base="dezero.layers.Layer"),
+    },
+    55: {
+        "dezero.utils.get_conv_outsize": "input_size, kernel_size, stride, pad",
+    },
+    57: {
+        "dezero.functions.conv2d": "x, W, b=None, stride=1, pad=0",
+        "dezero.functions.conv2d_simple": "x, W, b=None, stride=1, pad=0",
+        "dezero.functions.deconv2d": "x, W, b=None, stride=1, pad=0, outsize=None",
+        "dezero.functions.im2col": "x, kernel_size, stride=1, pad=0, to_matrix=True",
+        "dezero.functions.col2im": (
+            "x, input_shape, kernel_size, stride=1, pad=0, to_matrix=True"
+        ),
+        "dezero.functions.pooling": "x, kernel_size, stride=1, pad=0",
+        "dezero.functions.pooling_simple": "x, kernel_size, stride=1, pad=0",
+        "dezero.functions.average_pooling": "x, kernel_size, stride=1, pad=0",
+        "dezero.functions.max": "x, axis=None, keepdims=False",
+        "dezero.functions.min": "x, axis=None, keepdims=False",
+        "dezero.functions.leaky_relu": "x, slope=0.2",
+        "dezero.functions.log_softmax": "x, axis=1",
+        "dezero.Variable.max": "x, axis=None, keepdims=False",
+        "dezero.Variable.min": "x, axis=None, keepdims=False",
+        "dezero.utils.pair": "x",
+        "dezero.utils.get_deconv_outsize": "size, k, s, p",
+        "dezero.layers.Conv2d": Class(
+            "out_channels, kernel_size, stride=1, pad=0, nobias=False, "
+            "dtype=np.float32, in_channels=None",
+            base="dezero.layers.Layer",
+        ),
+        "dezero.layers.Deconv2d": Class(
+            "out_channels, kernel_size, stride=1, pad=0, nobias=False, "
+            "dtype=np.float32, in_channels=None",
+            base="dezero.layers.Layer",
+        ),
+    },
+    58: {
+        "dezero.models.VGG16": Class("pretrained=False", base="dezero.models.Model"),
+        "dezero.models.VGG16.preprocess": "image, size=(224, 224), dtype=np.float32",
+        "dezero.datasets.ImageNet.labels": "",  # a staticmethod
+    },
+    59: {
+        "dezero.Variable.unchain": "self",
+        "dezero.Variable.unchain_backward": "self",
+        "dezero.layers.RNN": Class(
+            "hidden_size, in_size=None", base="dezero.layers.Layer"
+        ),
+        "dezero.layers.RNN.reset_state": "self",
+        "dezero.datasets.SinCurve": Class(
+            "train=True, transform=None, target_transform=None",
+            base="dezero.datasets.Dataset",
+        ),
+        "dezero.optimizers.Adam": Class(
+            "alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8",
+            base="dezero.optimizers.Optimizer",
+        ),
+    },
+    60: {
+        "dezero.dataloaders.SeqDataLoader": Class(
+            "dataset, batch_size, gpu=False", base="dezero.dataloaders.DataLoader"
+        ),
+        "dezero.SeqDataLoader": Alias("dezero.dataloaders.SeqDataLoader"),
+        "dezero.layers.LSTM": Class(
+            "hidden_size, in_size=None", base="dezero.layers.Layer"
+        ),
+        "dezero.layers.LSTM.reset_state": "self",
+    },
 }
