@@ -166,8 +166,16 @@ class MNIST(Dataset):
 
     def prepare(self):
         image_file, label_file = self.files["train" if self.train else "test"]
-        image_path, image_bytes = self._read(image_file)
-        label_path, label_bytes = self._read(label_file)
+        try:
+            image_path, image_bytes = self._read(image_file)
+            label_path, label_bytes = self._read(label_file)
+        except RuntimeError as e:  # say at once which files a hand copy needs
+            names = [
+                self.cache_prefix + f for pair in self.files.values() for f in pair
+            ]
+            raise RuntimeError(
+                f"{e}\n{self.name} uses four files: {', '.join(names)}."
+            ) from e
         self.data = _idx_images(image_bytes, image_path)
         self.label = _idx_labels(label_bytes, label_path)
         if len(self.data) != len(self.label):

@@ -285,3 +285,19 @@ def test_real_fashion_mnist_from_the_debian_package(tmp_path):
     np.testing.assert_array_equal(np.bincount(test.label), [1000] * 10)
     assert test.data.sum(dtype=np.int64) == 573469082
     assert not (tmp_path / "cache").exists()  # read in place, nothing copied
+
+
+def test_an_offline_error_names_all_four_files(monkeypatch):
+    import dezero.datasets
+
+    def offline(*args, **kwargs):
+        raise RuntimeError("Could not download it: offline.")
+
+    monkeypatch.setattr(dezero.datasets, "get_file", offline)
+    with pytest.raises(
+        RuntimeError,
+        match=r"(?s)offline\..*MNIST uses four files: "
+        r"train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+        r"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz\.",
+    ):
+        dezero.datasets.MNIST(train=True)
