@@ -64,7 +64,7 @@ FASHION_DIR = "/usr/share/datasets/fashion-mnist"  # dataset-fashion-mnist's fil
 TRAIN_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 FRAMEWORKS = ("dezero", "torch")
-NAMES = {"dezero": f"DeZero (step {STEP})", "torch": "PyTorch"}
+NAMES = {"dezero": "DeZero", "torch": "PyTorch"}
 SHORT = {"dezero": "DeZero", "torch": "PyTorch"}
 
 # The book's recipe, and the sizes of a run.
@@ -131,6 +131,16 @@ def relative(a: float, b: float) -> float:
     return abs(a - b) / max(abs(a), abs(b), 1e-30)
 
 
+def rss() -> dict:
+    """This process's resident set in MB (10^6 bytes): now, and its peak so far."""
+    import resource
+
+    with open("/proc/self/statm", encoding="ascii") as f:
+        now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    return {"rss_end_mb": now / 1e6, "rss_peak_mb": peak / 1e6}
+
+
 def blas_threads() -> int | None:
     """The thread count NumPy's OpenBLAS reports, None where it cannot be asked."""
     import ctypes
@@ -184,16 +194,19 @@ def run_dezero(args) -> dict:
     set_one_thread()
     import numpy as np
 
-    sys.path.insert(0, str(STEP_DIR))
+    step_dir = ROOT / f"step{args.step:02d}"
+    sys.path.insert(0, str(step_dir))
     import dezero
     import dezero.functions as F
     from dezero import DataLoader, optimizers
     from dezero.models import MLP
     from dezero.transforms import Compose, Flatten, Normalize, ToFloat
 
+    imported = rss()["rss_end_mb"]
+
     origin = Path(dezero.__file__).resolve()
-    if STEP_DIR.resolve() not in origin.parents:
-        raise RuntimeError(f"imported dezero from {origin}, not from {STEP_DIR}")
+    if step_dir.resolve() not in origin.parents:
+        raise RuntimeError(f"imported dezero from {origin}, not from {step_dir}")
 
     if args.data == "fashion":
         # The book's data set class; never download in a benchmark.
@@ -228,7 +241,8 @@ def run_dezero(args) -> dict:
             self.index = next(self.orders)
 
     np.random.seed(args.seed)
-    model = MLP((HIDDEN, CLASSES))  # sigmoid between the layers
+    activation = {"sigmoid": F.sigmoid, "relu": F.relu}[args.activation]
+    model = MLP((HIDDEN, CLASSES), activation=activation)  # between the layers
     optimizer = optimizers.SGD(lr=LR).setup(model)
     loader = SameOrderLoader(train_set, BATCH, epoch_orders(n, args.seed))
 
@@ -283,7 +297,10 @@ def run_dezero(args) -> dict:
 
     return {
         **child_record("dezero", args, digest(train_set.data, train_set.label), n),
-        "version": f"step {STEP}",
+        "version": f"step {args.step}",
+        "activation": args.activation,
+        "rss_import_mb": imported,
+        **rss(),
         "weights_sha256": weights_sha,
         "dtypes": dtypes,
         "first_losses": first,
@@ -314,6 +331,7 @@ def run_torch(args) -> dict:
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     nn = torch.nn
+    imported = rss()["rss_end_mb"]
 
     if args.data == "fashion":
         images_file, labels_file = (os.path.join(args.data_dir, f) for f in TRAIN_FILES)
@@ -356,7 +374,9 @@ def run_torch(args) -> dict:
         )
 
     model = nn.Sequential(
-        nn.Linear(images[0].size, HIDDEN), nn.Sigmoid(), nn.Linear(HIDDEN, CLASSES)
+        nn.Linear(images[0].size, HIDDEN),
+        {"sigmoid": nn.Sigmoid, "relu": nn.ReLU}[args.activation](),
+        nn.Linear(HIDDEN, CLASSES),
     )
     with np.load(args.weights) as w, torch.no_grad():
         # dezero computes x W + b with W (in, out); nn.Linear keeps W as (out, in)
@@ -407,6 +427,9 @@ def run_torch(args) -> dict:
         **record,
         "version": torch.__version__,
         "torch_blas": torch_blas(torch),
+        "activation": args.activation,
+        "rss_import_mb": imported,
+        **rss(),
         "dtypes": [d.removeprefix("torch.") for d in dtypes],
         "first_losses": first,
         "epoch_seconds": seconds,
@@ -436,6 +459,7 @@ def run_child(framework: str, args, weights: Path) -> dict:
     cmd += ["--train-size", str(args.train_size), "--epochs", str(args.epochs)]
     cmd += ["--check-batches", str(args.check_batches), "--seed", str(args.seed)]
     cmd += ["--weights", str(weights)]
+    cmd += ["--step", str(args.step), "--activation", args.activation]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
     env.update(dict.fromkeys(THREAD_VARS, "1"))
     try:
@@ -544,7 +568,8 @@ def tables(rounds: list[dict], n: int) -> tuple[str, str]:
         secs = [per_epoch(rec) for rec in recs]
         rate = [n / s for s in secs]
         loader = [rec["loader_seconds"] for rec in recs]
-        name = NAMES[fw] + ("" if fw == "dezero" else f" {recs[0]['version']}")
+        name = f"{NAMES[fw]} ({recs[0]['version']})" if fw == "dezero" else ""
+        name = name or f"{NAMES[fw]} {recs[0]['version']}"
         table_rows.append([name, *spread(secs, ".2f"), *spread(rate, ".0f")])
         table_rows[-1].append(spread(loader, ".2f")[0])
     if with_ref:
@@ -630,7 +655,7 @@ def section(rounds, args, argv, notes, loads, checks) -> str:
     lines = [
         BEGIN,
         "",
-        "## Step 51: the MLP training loop, DeZero vs PyTorch",
+        f"## {ours['version'].capitalize()}: the MLP training loop, DeZero vs PyTorch",
         "",
         "Written by `benchmarks/bench_mlp.py` (`make bench` runs it); it replaces only "
         "this section, and `bench_snapshots.py` keeps it.",
@@ -644,7 +669,8 @@ def section(rounds, args, argv, notes, loads, checks) -> str:
         f"- Threads: {threads}",
         f"- Command: `{command_line(argv)}`"
         + (" (run by `make bench`)" if "MAKELEVEL" in os.environ else ""),
-        f"- Work: MLP(({HIDDEN}, {CLASSES})) with sigmoid, SGD(lr={LR}), batch "
+        f"- Work: MLP(({HIDDEN}, {CLASSES})) with {args.activation}, SGD(lr={LR}), "
+        f"batch "
         f"{BATCH}, {ours['train_size']} training samples of {data}; "
         f"{args.epochs} epoch(s) per round, {len(rounds)} round(s) ({counted} "
         "counted), each framework in a process of its own, rounds interleaved",
@@ -731,6 +757,15 @@ def parse_args(argv: list[str]):
     parser.add_argument("--epochs", type=int, help="epochs per round and framework")
     parser.add_argument("--check-batches", type=int, help="losses compared")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--step", type=int, default=STEP, help=f"the snapshot (default {STEP})"
+    )
+    parser.add_argument(
+        "--activation",
+        choices=["sigmoid", "relu"],
+        default="sigmoid",
+        help="between the layers (the book's step 51 uses sigmoid)",
+    )
     parser.add_argument("--no-torch", action="store_true", help="DeZero alone")
     parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown file")
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -794,7 +829,8 @@ def main(argv: list[str] | None = None) -> int:
         print(note)
 
     print(
-        f"step {STEP} MLP(({HIDDEN}, {CLASSES})), {args.train_size} {args.data} "
+        f"step {args.step} MLP(({HIDDEN}, {CLASSES})) with {args.activation}, "
+        f"{args.train_size} {args.data} "
         f"samples, {args.epochs} epoch(s) x {args.rounds} round(s), one thread"
     )
     loads = [", ".join(f"{x:.2f}" for x in os.getloadavg())]

@@ -110,15 +110,16 @@ class Variable:
 
         if self.creator is not None:
             add_func(self.creator)
-        # step 08: a loop over pending functions instead of recursion, so the depth
-        # of the graph is not limited by Python's recursion limit.
-        while funcs:
-            f = funcs.pop()
-            gys = [output().grad for output in f.outputs]
-
-            # step 32: backward runs DeZero functions; they record a graph of the
-            # gradient computation only when a higher derivative is wanted.
-            with using_config("enable_backprop", create_graph):
+        # step 32: backward runs DeZero functions; they record a graph of the
+        # gradient computation only when a higher derivative is wanted. One with
+        # block around the whole loop: entering it once per function cost more
+        # than the arithmetic of a scalar backward.
+        with using_config("enable_backprop", create_graph):
+            # step 08: a loop over pending functions instead of recursion, so the
+            # depth of the graph is not limited by Python's recursion limit.
+            while funcs:
+                f = funcs.pop()
+                gys = [output().grad for output in f.outputs]
                 gxs = f.backward(*gys)
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
@@ -135,10 +136,10 @@ class Variable:
                     if x.creator is not None:
                         add_func(x.creator)
 
-            if not retain_grad:
-                # step 18: only the leaves' gradients are usually wanted.
-                for y in f.outputs:
-                    y().grad = None  # y is a weakref
+                if not retain_grad:
+                    # step 18: only the leaves' gradients are usually wanted.
+                    for y in f.outputs:
+                        y().grad = None  # y is a weakref
 
 
 def as_variable(obj):

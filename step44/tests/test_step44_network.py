@@ -33,6 +33,21 @@ def test_linear_without_bias():
         np.testing.assert_allclose(W.grad.data, x0.T @ np.ones((4, 2)), rtol=1e-14)
 
 
+def test_linear_skips_the_gradient_of_an_array_input():
+    x0, W0, b0 = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.random(2)
+    W, b = Variable(W0.copy()), Variable(b0.copy())
+    y = F.linear(x0, W, b)  # x passed as an array: a constant
+    assert y.creator.needs_input_grad == [False, True, True]
+    F.sum(y * y).backward()
+    assert y.creator.inputs[0].grad is None  # never computed
+    gy = 2 * (x0 @ W0 + b0)
+    np.testing.assert_allclose(W.grad.data, x0.T @ gy, rtol=1e-13)
+    np.testing.assert_allclose(b.grad.data, gy.sum(axis=0), rtol=1e-13)
+    x = Variable(x0.copy())  # the same batch as a Variable gets its gradient
+    F.sum(F.linear(x, W, b) ** 2).backward()
+    np.testing.assert_allclose(x.grad.data, gy @ W0.T, rtol=1e-13)
+
+
 def test_linear_simple_frees_the_intermediate_yet_backward_works():
     x, W, b = Variable(np.ones((2, 3))), Variable(np.ones((3, 4))), Variable(np.ones(4))
     y = F.linear_simple(x, W, b)

@@ -129,21 +129,24 @@ class Variable:
 
         if self.creator is not None:
             add_func(self.creator)
-        # step 08: a loop over pending functions instead of recursion, so the depth
-        # of the graph is not limited by Python's recursion limit.
-        while funcs:
-            f = funcs.pop()
-            gys = [output().grad for output in f.outputs]
-
-            # step 32: backward runs DeZero functions; they record a graph of the
-            # gradient computation only when a higher derivative is wanted.
-            with using_config("enable_backprop", create_graph):
+        # step 32: backward runs DeZero functions; they record a graph of the
+        # gradient computation only when a higher derivative is wanted. One with
+        # block around the whole loop: entering it once per function cost more
+        # than the arithmetic of a scalar backward.
+        with using_config("enable_backprop", create_graph):
+            # step 08: a loop over pending functions instead of recursion, so the
+            # depth of the graph is not limited by Python's recursion limit.
+            while funcs:
+                f = funcs.pop()
+                gys = [output().grad for output in f.outputs]
                 gxs = f.backward(*gys)
                 if not isinstance(gxs, tuple):
                     gxs = (gxs,)
 
                 # step 13: a grad per input
                 for x, gx in zip(f.inputs, gxs, strict=True):
+                    if gx is None:  # step 43: a constant input gets no gradient
+                        continue
                     if x.grad is None:
                         x.grad = gx
                     else:
@@ -154,10 +157,10 @@ class Variable:
                     if x.creator is not None:
                         add_func(x.creator)
 
-            if not retain_grad:
-                # step 18: only the leaves' gradients are usually wanted.
-                for y in f.outputs:
-                    y().grad = None  # y is a weakref
+                if not retain_grad:
+                    # step 18: only the leaves' gradients are usually wanted.
+                    for y in f.outputs:
+                        y().grad = None  # y is a weakref
 
     # step 38: shape methods, as on an ndarray; the work is done in dezero.functions.
     def reshape(self, *shape):
@@ -226,6 +229,10 @@ class Function:
     """Base class of operations: unwraps the input, runs forward, wraps the result."""
 
     def __call__(self, *inputs):
+        # step 43: an input passed as an array, not as a Variable, is a constant: no
+        # one holds a Variable of it, so no one can read its gradient, and backward
+        # may skip computing it (Linear does, for a batch of data).
+        self.needs_input_grad = [isinstance(x, Variable) for x in inputs]
         inputs = [as_variable(x) for x in inputs]  # step 21: arrays are welcome too
         xs = [x.data for x in inputs]
         ys = self.forward(*xs)

@@ -10,7 +10,7 @@ built from them can be differentiated again.
 import numpy as np
 
 from dezero import cuda
-from dezero.core import Function, as_variable
+from dezero.core import Config, Function, as_variable
 from dezero.functions import broadcast_to, linear
 from dezero.utils import get_conv_outsize, get_deconv_outsize, pair
 
@@ -68,14 +68,17 @@ class Conv2d(Function):
         _check_conv("conv2d", x, W, 1)
         xp = cuda.get_array_module(x)
 
-        KH, KW = W.shape[2:]
+        OC, C, KH, KW = W.shape
         col = im2col_array(x, (KH, KW), self.stride, self.pad, to_matrix=False)
+        N, C, KH, KW, OH, OW = col.shape
 
-        # col (N, C, KH, KW, OH, OW) . W (OC, C, KH, KW) over C, KH, KW
-        y = xp.tensordot(col, W, ((1, 2, 3), (1, 2, 3)))  # (N, OH, OW, OC)
+        # One matrix product per image: W (OC, C*KH*KW) @ col (C*KH*KW, OH*OW) is
+        # (OC, OH*OW), already in the layout of the output (N, OC, OH, OW).
+        col = xp.ascontiguousarray(col).reshape(N, C * KH * KW, OH * OW)
+        y = W.reshape(OC, C * KH * KW) @ col
+        y = y.reshape(N, OC, OH, OW)
         if b is not None:
-            y += b
-        y = xp.rollaxis(y, 3, 1)  # (N, OC, OH, OW)
+            y += b.reshape(1, OC, 1, 1)
         return y
 
     def backward(self, gy):
@@ -107,7 +110,6 @@ class Deconv2d(Function):
 
     def forward(self, x, W, b):
         _check_conv("deconv2d", x, W, 0)
-        xp = cuda.get_array_module(x)
 
         Weight = W
         SH, SW = self.stride
@@ -121,8 +123,9 @@ class Deconv2d(Function):
             out_h, out_w = pair(tuple(self.outsize))
         img_shape = (N, OC, out_h, out_w)
 
-        gcol = xp.tensordot(Weight, x, (0, 1))  # (OC, KH, KW, N, H, W)
-        gcol = xp.rollaxis(gcol, 3)  # (N, OC, KH, KW, H, W)
+        # Per image, Wᵀ (OC*KH*KW, C) @ x (C, H*W): the window values to add back.
+        gcol = Weight.reshape(C, OC * KH * KW).T @ x.reshape(N, C, H * W)
+        gcol = gcol.reshape(N, OC, KH, KW, H, W)
         y = col2im_array(
             gcol, img_shape, (KH, KW), self.stride, self.pad, to_matrix=False
         )
@@ -160,8 +163,12 @@ class Conv2DGradW(Function):
         xp = cuda.get_array_module(x)
 
         col = im2col_array(x, self.kernel_size, self.stride, self.pad, to_matrix=False)
-        gW = xp.tensordot(gy, col, ((0, 2, 3), (0, 4, 5)))
-        return gW
+        N, C, KH, KW, OH, OW = col.shape
+        col = xp.ascontiguousarray(col).reshape(N, C * KH * KW, OH * OW)
+        gy = gy.reshape(N, -1, OH * OW)  # (N, OC, OH*OW)
+        # Per image gy (OC, OH*OW) @ colᵀ (OH*OW, C*KH*KW), summed over the batch.
+        gW = (gy @ col.transpose(0, 2, 1)).sum(axis=0)
+        return gW.reshape(-1, C, KH, KW)
 
     def backward(self, ggW):
         # gW is bilinear in x and gy: each one's gradient uses the upstream ggW.
@@ -223,7 +230,8 @@ class Pooling(Function):
 
         N, C, KH, KW, OH, OW = col.shape
         col = col.reshape(N, C, KH * KW, OH, OW)
-        self.indexes = col.argmax(axis=2)
+        if Config.enable_backprop:  # only backward needs to know the winners
+            self.indexes = col.argmax(axis=2)
         y = col.max(axis=2)
         return y
 
@@ -433,21 +441,25 @@ def im2col_array(img, kernel_size, stride, pad, to_matrix=True, pad_value=0):
     (KH, KW), (SH, SW), (PH, PW), OH, OW = sizes
     xp = cuda.get_array_module(img)
 
-    # Extra SH - 1 (SW - 1) cells keep the slices below within bounds.
-    img = xp.pad(
-        img,
-        ((0, 0), (0, 0), (PH, PH + SH - 1), (PW, PW + SW - 1)),
-        mode="constant",
-        constant_values=(pad_value,),
-    )
-    col = xp.empty((N, C, KH, KW, OH, OW), dtype=img.dtype)
+    if PH or PW:
+        img = xp.pad(
+            img,
+            ((0, 0), (0, 0), (PH, PH), (PW, PW)),
+            mode="constant",
+            constant_values=(pad_value,),
+        )
 
-    # One slice per kernel offset (j, i) instead of one per output pixel.
-    for j in range(KH):
-        j_lim = j + SH * OH
-        for i in range(KW):
-            i_lim = i + SW * OW
-            col[:, :, j, i, :, :] = img[:, :, j:j_lim:SH, i:i_lim:SW]
+    # No copy: a view whose strides step one pixel inside a window and SH (SW)
+    # pixels from one window to the next, so col[n, c, j, i, y, x] is
+    # img[n, c, SH * y + j, SW * x + i]. Windows overlap in memory, so the view is
+    # read-only; whoever needs a plain array (tensordot, reshape) copies it once.
+    sN, sC, sH, sW = img.strides
+    shape = (N, C, KH, KW, OH, OW)
+    strides = (sN, sC, sH, sW, SH * sH, SW * sW)
+    if xp is np:
+        col = np.lib.stride_tricks.as_strided(img, shape, strides, writeable=False)
+    else:  # CuPy's as_strided has no writeable flag
+        col = xp.lib.stride_tricks.as_strided(img, shape, strides)
 
     if to_matrix:
         col = col.transpose((0, 4, 5, 1, 2, 3)).reshape((N * OH * OW, -1))

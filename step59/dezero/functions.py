@@ -330,7 +330,8 @@ class Linear(Function):
     def backward(self, gy):
         x, W, b = self.inputs
         gb = None if b.data is None else sum_to(gy, b.shape)
-        gx = matmul(gy, W.T)
+        # A batch passed in as an array needs no gradient: one product of three.
+        gx = matmul(gy, W.T) if self.needs_input_grad[0] else None
         gW = matmul(x.T, gy)
         return gx, gW, gb
 

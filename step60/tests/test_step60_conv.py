@@ -96,6 +96,39 @@ def test_im2col_and_col2im_are_adjoint():
     assert np.sum(col * c) == pytest.approx(np.sum(x * back))
 
 
+def test_im2col_windows_are_a_read_only_view():
+    from dezero.functions_conv import im2col_array
+
+    x = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
+    col = im2col_array(x, (3, 2), (2, 1), 0, to_matrix=False)
+    assert col.shape == (2, 3, 3, 2, 3, 5)
+    assert np.shares_memory(col, x) and not col.flags.writeable  # no copy made
+    # col[n, c, j, i, y, x] is img[n, c, SH * y + j, SW * x + i]
+    for j, i, oy, ox in [(0, 0, 0, 0), (2, 1, 2, 4), (1, 0, 1, 3)]:
+        assert col[1, 2, j, i, oy, ox] == x[1, 2, 2 * oy + j, ox + i]
+    padded = im2col_array(x, 3, 1, 1, to_matrix=False)
+    assert not np.shares_memory(padded, x)  # the padding is a new array
+    with pytest.raises(ValueError, match="read-only"):
+        col[0, 0, 0, 0, 0, 0] = 1.0
+
+
+def test_conv2d_output_is_contiguous_and_pooling_skips_argmax_without_grad():
+    from dezero import no_grad
+    from dezero.functions_conv import Pooling
+
+    x = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)
+    W = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    y = F.conv2d(x, W, np.ones(4, np.float32), pad=1)
+    assert y.data.flags.c_contiguous and y.dtype == np.float32
+    p = F.pooling(x, 2, 2)
+    assert p.creator.indexes.shape == (2, 3, 4, 4)
+    f = Pooling(2, 2)
+    with no_grad():
+        q = f(x)
+    assert q.creator is None and not hasattr(f, "indexes")  # no backward to come
+    np.testing.assert_array_equal(q.data, p.data)
+
+
 @pytest.mark.parametrize("which", ["x", "W", "b"])
 def test_conv2d_numerical_gradients(which):
     args = {
