@@ -83,9 +83,11 @@ class Conv2d(Function):
 
     def backward(self, gy):
         x, W, b = self.inputs
-        gx = deconv2d(
-            gy, W, b=None, stride=self.stride, pad=self.pad, outsize=x.shape[2:]
-        )
+        gx = None  # step 43: a batch of images passed as an array needs no gradient
+        if self.needs_input_grad[0]:
+            gx = deconv2d(
+                gy, W, b=None, stride=self.stride, pad=self.pad, outsize=x.shape[2:]
+            )
         gW = Conv2DGradW(self)(x, gy)
         gb = None
         if b.data is not None:

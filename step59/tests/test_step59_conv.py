@@ -129,6 +129,19 @@ def test_conv2d_output_is_contiguous_and_pooling_skips_argmax_without_grad():
     np.testing.assert_array_equal(q.data, p.data)
 
 
+def test_conv2d_skips_the_gradient_of_an_array_input():
+    x = rng.standard_normal((2, 3, 6, 6))
+    W0 = rng.standard_normal((4, 3, 3, 3))
+    W = Variable(W0.copy())
+    y = F.conv2d(x, W, stride=1, pad=1)  # the images as an array: a constant
+    F.sum(y * y).backward()
+    assert y.creator.inputs[0].grad is None  # the deconvolution never ran
+    W2, xv = Variable(W0.copy()), Variable(x.copy())
+    F.sum(F.conv2d(xv, W2, stride=1, pad=1) ** 2).backward()
+    np.testing.assert_allclose(W.grad.data, W2.grad.data, rtol=1e-13)
+    assert xv.grad.shape == x.shape
+
+
 @pytest.mark.parametrize("which", ["x", "W", "b"])
 def test_conv2d_numerical_gradients(which):
     args = {
