@@ -68,6 +68,24 @@ def test_second_derivative_by_a_second_backward():
     assert x.grad.data == 12.0  # 6 x
 
 
+def test_a_gradient_from_several_paths_is_summed_out_of_place():
+    x = Variable(np.array(3.0))
+    y = x + x  # Add.backward hands the same gradient to both inputs
+    y.backward(retain_grad=True)
+    assert x.grad.data == 2.0 and y.grad.data == 1.0  # y's gradient untouched
+    assert x.grad.creator is None  # no graph asked for, none recorded
+
+    x = Variable(np.array(3.0))
+    y = x * x + x  # three paths back to x
+    y.backward(create_graph=True)
+    assert x.grad.data == 7.0  # 2 x + 1
+    assert x.grad.creator is not None  # the sum is part of the graph
+    gx = x.grad
+    x.cleargrad()
+    gx.backward()
+    assert x.grad.data == 2.0
+
+
 def d(g, v, eps=1e-4):
     """Central difference of the scalar function g at v."""
     return (g(v + eps) - g(v - eps)) / (2 * eps)

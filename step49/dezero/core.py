@@ -133,10 +133,14 @@ class Variable:
                         continue
                     if x.grad is None:
                         x.grad = gx
-                    else:
+                    elif create_graph:
                         # step 14: accumulate, out of place; `+=` would modify an array
                         # that another Variable may share (the book's appendix A).
                         x.grad = x.grad + gx
+                    else:
+                        # Nothing to record: add the arrays without a Function call,
+                        # still out of place.
+                        x.grad = Variable(as_array(x.grad.data + gx.data))
 
                     if x.creator is not None:
                         add_func(x.creator)
