@@ -454,7 +454,8 @@ def im2col_array(img, kernel_size, stride, pad, to_matrix=True, pad_value=0):
     # No copy: a view whose strides step one pixel inside a window and SH (SW)
     # pixels from one window to the next, so col[n, c, j, i, y, x] is
     # img[n, c, SH * y + j, SW * x + i]. Windows overlap in memory, so the view is
-    # read-only; whoever needs a plain array (tensordot, reshape) copies it once.
+    # read-only; whoever needs a plain array (a reshape, a matrix product) copies
+    # it once.
     sN, sC, sH, sW = img.strides
     shape = (N, C, KH, KW, OH, OW)
     strides = (sN, sC, sH, sW, SH * sH, SW * sW)
