@@ -17,8 +17,9 @@
 Every measurement runs in a process of its own, started again from this script as
 ``--child BENCH:FRAMEWORK``, one thread for everyone (OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS and MKL_NUM_THREADS set to 1 before NumPy or torch loads, and
-torch.set_num_threads(1)). A round runs each benchmark once per framework, DeZero
-then PyTorch (A B A B ...), so load from elsewhere on a shared machine hits both.
+torch.set_num_threads(1)). A round runs each benchmark once per framework, and
+the order alternates (A B, B A, ...; B1 always starts with DeZero, whose child
+writes the weights), so load from elsewhere on a shared machine hits both.
 Both sides get the same inputs and the same initial weights (drawn from one
 seeded NumPy generator in each child, or, for B1, written by the DeZero child);
 a child saves what it computed (outputs, gradients, losses) and the parent
@@ -314,12 +315,14 @@ def vgg_child(fw: str, size: dict, seed: int) -> dict:
             with torch.no_grad():
                 out["y"] = model(xt).numpy()
 
+    setup = mlp.reset_peak()  # the peak below is the forward passes' own
     seconds = timed(step, size["reps"])
     return {
         "seconds": seconds,
         "check": out,
         "flops": vgg_flops(hw),
         "rss_import_mb": base,
+        "rss_setup_mb": setup,
         **mlp.rss(),
     }
 
@@ -800,8 +803,9 @@ def summarize(rounds: list[dict], with_torch: bool) -> tuple[str, list[str], dic
         "met",
     ]
     table = mlp.markdown_table(header, rows)
-    if "B1" in figures and "B6" in figures:
+    if "B6" in figures:
         gemm = statistics.median(figures["B6"]["ours"])
+    if "B1" in figures and "B6" in figures:
         n = SIZE_NOW["B1"]["train_size"]
         b1 = b1_flops(n) / statistics.median(figures["B1"]["ours"]) / 1e9
         share = b1 / gemm
@@ -812,14 +816,17 @@ def summarize(rounds: list[dict], with_torch: bool) -> tuple[str, list[str], dic
             f"B6); target ≥ {GEMM_SHARE:.0%}: "
             + ("met." if share >= GEMM_SHARE else "missed.")
         )
-        for bench in ("B2c", "B3"):
-            if bench in figures:
-                rec = next(r[bench]["got"]["dezero"] for r in rounds if bench in r)
-                ms = statistics.median(figures[bench]["ours"])
-                notes.append(
-                    f"{bench}: {rec['flops'] / ms / 1e6:.1f} GFLOP/s, "
-                    f"{rec['flops'] / ms / 1e6 / gemm:.0%} of the GEMM limit."
-                )
+        if "floor" in figures["B1"]:
+            floor = b1_flops(n) / statistics.median(figures["B1"]["floor"]) / 1e9
+            notes.append(f"The NumPy floor of B1: {floor / gemm:.0%} of the limit.")
+    for bench in ("B2c", "B3"):
+        if bench in figures and "B6" in figures:
+            rec = next(r[bench]["got"]["dezero"] for r in rounds if bench in r)
+            ms = statistics.median(figures[bench]["ours"])
+            notes.append(
+                f"{bench}: {rec['flops'] / ms / 1e6:.1f} GFLOP/s, "
+                f"{rec['flops'] / ms / 1e6 / gemm:.0%} of the GEMM limit."
+            )
     return table, notes, figures
 
 
@@ -831,11 +838,15 @@ def memory_table(rounds: list[dict]) -> tuple[str | None, list[float]]:
             continue
         cells, peaks = [], {}
         for fw in ("dezero", "torch"):
-            peak = [g[fw]["rss_peak_mb"] for g in recs if fw in g]
-            base = [g[fw]["rss_import_mb"] for g in recs if fw in g]
-            peaks[fw] = statistics.median(peak) if peak else None
-            cells += [fmt(peaks[fw]) if peak else "-"]
-            cells += [fmt(statistics.median(base)) if base else "-"]
+            peaks[fw] = None
+            if not any(fw in g for g in recs):
+                cells += ["-", "-", "-"]
+                continue
+            for key in ("rss_peak_mb", "rss_setup_mb", "rss_import_mb"):
+                cells.append(
+                    fmt(statistics.median(g[fw][key] for g in recs if fw in g))
+                )
+            peaks[fw] = statistics.median(g[fw]["rss_peak_mb"] for g in recs if fw in g)
         ratio = peaks["dezero"] / peaks["torch"] if peaks["torch"] else None
         if ratio:
             ratios.append(ratio)
@@ -853,8 +864,10 @@ def memory_table(rounds: list[dict]) -> tuple[str | None, list[float]]:
     header = [
         "bench",
         "DeZero peak MB",
+        "before the work",
         "after imports",
         "PyTorch peak MB",
+        "before the work",
         "after imports",
         "ours/PyTorch",
         "target",
@@ -891,23 +904,29 @@ def section(table, notes, mem, args, argv, loads, records) -> str:
         f"- Command: `{mlp.command_line(argv)}`"
         + (" (run by `make bench`)" if "MAKELEVEL" in os.environ else ""),
         f"- Rounds: {args.rounds}, each benchmark once per framework and round, one "
-        "process each, DeZero then PyTorch; figures are medians over the counted "
+        "process each, DeZero and PyTorch in an order that alternates from round "
+        "to round (B1: DeZero first, its child writes the weights); figures are "
+        "medians over the counted "
         "rounds, and a round's figure is the fastest of its timed repetitions",
         "",
         table,
         "",
         "- **ours/PyTorch**: DeZero's figure divided by PyTorch's in the same round "
         "(for B6, NumPy's GFLOP/s against PyTorch's, inverted so that above 1 is "
-        "slower); above 1, ours is slower. **B1 floor**: the ratio column is DeZero "
-        "against the floor.",
+        "slower); above 1, ours is slower. **B1 floor**: the ratio column is DeZero's "
+        "median against the floor's.",
         *(f"- {note}" for note in notes),
     ]
     if mem:
         lines += [
             "",
-            "Peak resident set (ru_maxrss) of the B1 and B3 children, MB = 10^6 bytes; "
-            "'after imports' is the resident set once the framework is imported and "
-            "before any data is made.",
+            "Peak resident set (VmHWM) of the B1 and B3 children during the timed "
+            "work, MB = 10^6 bytes: the peak is reset (/proc/self/clear_refs) once "
+            "the data, the model and its weights are in place, so it counts them "
+            "and what the work adds, not the setup's temporaries (PyTorch's own "
+            "initial weights before ours are copied in). 'before the work' is the "
+            "resident set at that reset, 'after imports' once the framework is "
+            "imported (PyTorch's import alone is about 230 MB).",
             "",
             mem,
         ]
@@ -984,6 +1003,8 @@ def main(argv: list[str] | None = None) -> int:
             for bench in args.benches:
                 fws = FRAMEWORKS.get(bench, ("dezero", "torch"))
                 fws = [f for f in fws if with_torch or f != "torch"]
+                if bench != "B1" and r % 2 == 0:  # B1's DeZero child writes the
+                    fws.reverse()  # weights; elsewhere the order alternates
                 t0 = time.perf_counter()
                 if bench == "B1":
                     got = run_b1(SIZE_NOW["B1"], args, tmp, fws)

@@ -34,7 +34,8 @@ def test_linear_without_bias():
 
 
 def test_linear_skips_the_gradient_of_an_array_input():
-    x0, W0, b0 = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.random(2)
+    own = np.random.default_rng(4343)  # leaves the module's rng to the others
+    x0, W0, b0 = own.standard_normal((4, 3)), own.standard_normal((3, 2)), own.random(2)
     W, b = Variable(W0.copy()), Variable(b0.copy())
     y = F.linear(x0, W, b)  # x passed as an array: a constant
     assert y.creator.needs_input_grad == [False, True, True]
@@ -46,6 +47,20 @@ def test_linear_skips_the_gradient_of_an_array_input():
     x = Variable(x0.copy())  # the same batch as a Variable gets its gradient
     F.sum(F.linear(x, W, b) ** 2).backward()
     np.testing.assert_allclose(x.grad.data, gy @ W0.T, rtol=1e-13)
+
+
+def test_a_call_without_a_graph_leaves_the_recorded_one_alone():
+    from dezero import no_grad
+
+    own = np.random.default_rng(4343)  # leaves the module's rng to the others
+    x0, W0, b0 = own.standard_normal((4, 3)), own.standard_normal((3, 2)), own.random(2)
+    x, W, b = Variable(x0.copy()), Variable(W0.copy()), Variable(b0.copy())
+    f = F.Linear()
+    y = f(x, W, b)
+    with no_grad():
+        f(x0, W, b)  # records nothing: needs_input_grad stays that of the graph
+    F.sum(y).backward()
+    np.testing.assert_allclose(x.grad.data, np.ones((4, 2)) @ W0.T, rtol=1e-14)
 
 
 def test_linear_simple_frees_the_intermediate_yet_backward_works():

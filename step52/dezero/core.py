@@ -229,7 +229,7 @@ class Function:
         # step 43: an input passed as an array, not as a Variable, is a constant: no
         # one holds a Variable of it, so no one can read its gradient, and backward
         # may skip computing it (Linear does, for a batch of data).
-        self.needs_input_grad = [isinstance(x, Variable) for x in inputs]
+        needs_input_grad = [isinstance(x, Variable) for x in inputs]
         inputs = [as_variable(x) for x in inputs]  # step 21: arrays are welcome too
         xs = [x.data for x in inputs]
         ys = self.forward(*xs)
@@ -243,6 +243,7 @@ class Function:
             for output in outputs:
                 output.set_creator(self)
             self.inputs = inputs  # step 06: backward needs the input seen in forward
+            self.needs_input_grad = needs_input_grad
             # step 17: weak references break the Function <-> output cycle, so a graph
             # is freed by reference counting as soon as its last output is dropped.
             self.outputs = [weakref.ref(output) for output in outputs]

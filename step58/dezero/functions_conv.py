@@ -1,10 +1,11 @@
 """Convolution and pooling (step 57), re-exported by dezero.functions.
 
-The trick that makes them fast in NumPy: im2col copies every window the kernel
-will see into one big array, so a convolution becomes a single matrix product
-(tensordot) instead of loops over positions. Its backward, col2im, adds the
-window gradients back into the image. Both are DeZero functions, so everything
-built from them can be differentiated again.
+The trick that makes them fast in NumPy: im2col lays out every window the kernel
+will see as one big array (a strided view of the image, copied once where a plain
+array is needed), so a convolution becomes one matrix product per image instead
+of loops over positions. Its backward, col2im, adds the window gradients back
+into the image. Both are DeZero functions, so everything built from them can be
+differentiated again.
 """
 
 import numpy as np
@@ -168,8 +169,9 @@ class Conv2DGradW(Function):
         N, C, KH, KW, OH, OW = col.shape
         col = xp.ascontiguousarray(col).reshape(N, C * KH * KW, OH * OW)
         gy = gy.reshape(N, -1, OH * OW)  # (N, OC, OH*OW)
-        # Per image gy (OC, OH*OW) @ colᵀ (OH*OW, C*KH*KW), summed over the batch.
-        gW = (gy @ col.transpose(0, 2, 1)).sum(axis=0)
+        # Per image gy (OC, OH*OW) @ colᵀ (OH*OW, C*KH*KW), summed over the batch
+        # one image at a time (a stack of N products could outgrow the windows).
+        gW = sum(gy[n] @ col[n].T for n in range(N))
         return gW.reshape(-1, C, KH, KW)
 
     def backward(self, ggW):
@@ -364,7 +366,7 @@ class Im2col(Function):
     def forward(self, x):
         self.input_shape = x.shape
         y = im2col_array(x, self.kernel_size, self.stride, self.pad, self.to_matrix)
-        return y
+        return y.copy()  # an array of its own, not a read-only view of x
 
     def backward(self, gy):
         args = (self.input_shape, self.kernel_size, self.stride, self.pad)
@@ -406,7 +408,7 @@ def col2im(x, input_shape, kernel_size, stride=1, pad=0, to_matrix=True):
 
 
 # =============================================================================
-#  numpy im2col (the same slicing serves CuPy)
+#  numpy im2col (the same strides serve CuPy)
 # =============================================================================
 
 

@@ -110,6 +110,9 @@ def test_im2col_windows_are_a_read_only_view():
     assert not np.shares_memory(padded, x)  # the padding is a new array
     with pytest.raises(ValueError, match="read-only"):
         col[0, 0, 0, 0, 0, 0] = 1.0
+    mine = F.im2col(x, (3, 2), (2, 1), 0, to_matrix=False).data  # the public one
+    assert not np.shares_memory(mine, x) and mine.flags.writeable
+    np.testing.assert_array_equal(mine, col)
 
 
 def test_conv2d_output_is_contiguous_and_pooling_skips_argmax_without_grad():
