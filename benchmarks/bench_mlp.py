@@ -477,6 +477,11 @@ def run_child(framework: str, args, weights: Path) -> dict:
     cmd += ["--check-batches", str(args.check_batches), "--seed", str(args.seed)]
     cmd += ["--weights", str(weights)]
     cmd += ["--step", str(args.step), "--activation", args.activation]
+    return {"framework": framework, **run_json(cmd)}
+
+
+def run_json(cmd: list[str]) -> dict:
+    """Run a child on one thread; its last JSON line, or {"failed": True, ...}."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
     env.update(dict.fromkeys(THREAD_VARS, "1"))
     try:
@@ -484,11 +489,11 @@ def run_child(framework: str, args, weights: Path) -> dict:
             cmd, capture_output=True, text=True, env=env, timeout=CHILD_TIMEOUT
         )
     except subprocess.TimeoutExpired:
-        return {"framework": framework, "failed": True, "error": "timed out"}
+        return {"failed": True, "error": "timed out"}
     lines = [ln for ln in proc.stdout.splitlines() if ln[:1] == "{"]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return {"framework": framework, "failed": True, "error": tail}
+        return {"failed": True, "error": tail}
     return json.loads(lines[-1])
 
 
@@ -651,18 +656,33 @@ def command_line(argv: list[str]) -> str:
     return shlex.join([rel(sys.executable), rel(argv[0]), *argv[1:]])
 
 
-def section(rounds, args, argv, notes, loads, checks) -> str:
-    """The Markdown section for RESULTS.md, markers included."""
+def run_lines(argv: list[str], loads: list[str], ours: dict, ref: dict | None):
+    """The Date, Machine, Versions, Threads and Command lines of a section."""
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    ours = next(r["dezero"] for r in rounds)
-    ref = next((r["torch"] for r in rounds if r["torch"]), None)
-    per_round, summary = tables(rounds, ours["train_size"])
     threads = ", ".join(f"{k}={v}" for k, v in ours["threads"].items())
     if ref:
         threads += (
             f"; torch.get_num_threads()={ref['threads']['torch']}, "
             f"get_num_interop_threads()={ref['threads']['torch_interop']}"
         )
+    return [
+        f"- Date: {now}",
+        f"- Machine: {machine()}; shared with other processes, load average "
+        f"{loads[0]} at the start and {loads[1]} at the end",
+        f"- Versions: Python {ours['python']}, NumPy {ours['numpy']} "
+        f"({ours['numpy_blas']})"
+        + (f", PyTorch {ref['version']} ({ref['torch_blas']})" if ref else ""),
+        f"- Threads: {threads}",
+        f"- Command: `{command_line(argv)}`"
+        + (" (run by `make bench`)" if "MAKELEVEL" in os.environ else ""),
+    ]
+
+
+def section(rounds, args, argv, notes, loads, checks) -> str:
+    """The Markdown section for RESULTS.md, markers included."""
+    ours = next(r["dezero"] for r in rounds)
+    ref = next((r["torch"] for r in rounds if r["torch"]), None)
+    per_round, summary = tables(rounds, ours["train_size"])
     data = (
         f"Fashion-MNIST from {args.data_dir}"
         if args.data == "fashion"
@@ -677,15 +697,7 @@ def section(rounds, args, argv, notes, loads, checks) -> str:
         "Written by `benchmarks/bench_mlp.py` (`make bench` runs it); it replaces only "
         "this section, and `bench_snapshots.py` keeps it.",
         "",
-        f"- Date: {now}",
-        f"- Machine: {machine()}; shared with other processes, load average "
-        f"{loads[0]} at the start and {loads[1]} at the end",
-        f"- Versions: Python {ours['python']}, NumPy {ours['numpy']} "
-        f"({ours['numpy_blas']})"
-        + (f", PyTorch {ref['version']} ({ref['torch_blas']})" if ref else ""),
-        f"- Threads: {threads}",
-        f"- Command: `{command_line(argv)}`"
-        + (" (run by `make bench`)" if "MAKELEVEL" in os.environ else ""),
+        *run_lines(argv, loads, ours, ref),
         f"- Work: MLP(({HIDDEN}, {CLASSES})) with {args.activation}, SGD(lr={LR}), "
         f"batch "
         f"{BATCH}, {ours['train_size']} training samples of {data}; "

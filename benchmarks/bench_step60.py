@@ -39,13 +39,11 @@ targets are printed beside them.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -506,7 +504,6 @@ def mlp_floor_child(size: dict, seed: int, weights: Path) -> dict:
     """B1 without autograd: the same network, batches and updates in plain NumPy."""
     import numpy as np
 
-    import_dezero()  # only to read Fashion-MNIST the way the DeZero child does
     images = mlp.read_idx(os.path.join(mlp.FASHION_DIR, mlp.TRAIN_FILES[0]), 16)
     labels = mlp.read_idx(os.path.join(mlp.FASHION_DIR, mlp.TRAIN_FILES[1]), 8)
     n = size["train_size"]
@@ -515,13 +512,10 @@ def mlp_floor_child(size: dict, seed: int, weights: Path) -> dict:
     with np.load(weights) as w:
         W0, b0, W1, b1 = (w[k].copy() for k in ("W0", "b0", "W1", "b1"))
     lr = np.float32(mlp.LR)
-    orders = mlp.epoch_orders(n, seed)
-    first, seconds, losses = [], [], []
+    order = next(mlp.epoch_orders(n, seed))  # the first epoch's, as the others use
+    first, total, correct = [], 0.0, 0
     start = time.perf_counter()
-    total = 0.0
     for i0 in range(0, n, mlp.BATCH):
-        if i0 == 0:
-            order = next(orders)
         idx = order[i0 : i0 + mlp.BATCH]
         x = images[idx].astype(np.float32) / np.float32(255.0)
         t = labels[idx]
@@ -533,7 +527,7 @@ def mlp_floor_child(size: dict, seed: int, weights: Path) -> dict:
         s = e.sum(axis=1, keepdims=True)
         rows = np.arange(len(t))
         loss = float(np.mean(np.log(s[:, 0]) + y_max[:, 0] - y[rows, t]))
-        acc = float(np.mean(y.argmax(axis=1) == t))  # as the loop reports it
+        correct += int(np.sum(y.argmax(axis=1) == t))  # the loop reports accuracy
         dy = e / s
         dy[rows, t] -= 1
         dy /= np.float32(len(t))
@@ -543,16 +537,15 @@ def mlp_floor_child(size: dict, seed: int, weights: Path) -> dict:
         for p, g in ((W0, gW0), (b0, gb0), (W1, gW1), (b1, gb1)):
             p -= lr * g
         total += loss * len(t)
-        del acc
         if len(first) < size["check_batches"]:
             first.append(loss)
-    seconds.append(time.perf_counter() - start)
-    losses.append(total / n)
+    seconds = time.perf_counter() - start
     return {
         "framework": "numpy",
-        "epoch_seconds": seconds,
+        "epoch_seconds": [seconds],
         "first_losses": first,
-        "epoch_losses": losses,
+        "epoch_losses": [total / n],
+        "epoch_accuracies": [correct / n],
         "dtypes": sorted({str(W0.dtype), str(y.dtype)}),
         **mlp.rss(),
     }
@@ -589,6 +582,7 @@ def child_main(args) -> dict:
         record["threads"]["torch_interop"] = torch.get_num_interop_threads()
         record["version"] = torch.__version__
         record["torch_blas"] = mlp.torch_blas(torch)
+    record["python"] = platform.python_version()
     record["numpy"] = np.__version__
     record["numpy_blas"] = mlp.numpy_blas()
     record.setdefault("rss_peak_mb", mlp.rss()["rss_peak_mb"])
@@ -603,19 +597,7 @@ def run_child(bench: str, fw: str, size: dict, args, tmp: Path) -> dict:
     cmd += ["--child-size", json.dumps(size), "--seed", str(args.seed)]
     cmd += ["--check", str(tmp / f"{bench}-{fw}.npz")]
     cmd += ["--weights", str(tmp / "B1-weights.npz")]
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
-    env.update(dict.fromkeys(mlp.THREAD_VARS, "1"))
-    try:
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, env=env, timeout=CHILD_TIMEOUT
-        )
-    except subprocess.TimeoutExpired:
-        return {"failed": True, "error": "timed out"}
-    lines = [ln for ln in proc.stdout.splitlines() if ln[:1] == "{"]
-    if proc.returncode != 0 or not lines:
-        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        return {"failed": True, "error": tail}
-    return json.loads(lines[-1])
+    return mlp.run_json(cmd)
 
 
 def run_b1(size: dict, args, tmp: Path, frameworks) -> dict:
@@ -641,7 +623,7 @@ def run_b1(size: dict, args, tmp: Path, frameworks) -> dict:
     return got
 
 
-def close(a, b, rtol: float) -> float:
+def close(a, b) -> float:
     """The largest difference over the largest magnitude; inf if the shapes differ."""
     import numpy as np
 
@@ -688,7 +670,7 @@ def check(bench: str, got: dict, tmp: Path) -> tuple[list[str], float | None]:
         if sorted(a.files) != sorted(b.files):
             return problems + [f"compared {a.files} with {b.files}"], None
         for name in a.files:
-            diff = close(a[name], b[name], RTOL[bench])
+            diff = close(a[name], b[name])
             worst = max(worst, diff)
             if not diff <= RTOL[bench]:
                 problems.append(
@@ -732,8 +714,8 @@ def fmt(v: float) -> str:
     return f"{v:.3g}" if v < 100 else f"{v:.0f}"
 
 
-def summarize(rounds: list[dict], with_torch: bool) -> tuple[str, list[str], dict]:
-    """The table of medians and ratios, notes on the targets, and the raw figures."""
+def summarize(rounds: list[dict]) -> tuple[str, list[str]]:
+    """The table of medians and ratios, and notes on the GEMM shares."""
     rows, notes, figures = [], [], {}
     for bench in BENCHES:
         counted = [r[bench] for r in rounds if bench in r and r[bench]["counted"]]
@@ -809,7 +791,6 @@ def summarize(rounds: list[dict], with_torch: bool) -> tuple[str, list[str], dic
         n = SIZE_NOW["B1"]["train_size"]
         b1 = b1_flops(n) / statistics.median(figures["B1"]["ours"]) / 1e9
         share = b1 / gemm
-        figures["B1"]["gflops"], figures["B1"]["gemm_share"] = b1, share
         notes.append(
             f"B1 does {b1_flops(n) / 1e9:.0f} GFLOP of matrix products per epoch: "
             f"{b1:.1f} GFLOP/s, {share:.0%} of the GEMM limit ({gemm:.1f} GFLOP/s, "
@@ -827,11 +808,12 @@ def summarize(rounds: list[dict], with_torch: bool) -> tuple[str, list[str], dic
                 f"{bench}: {rec['flops'] / ms / 1e6:.1f} GFLOP/s, "
                 f"{rec['flops'] / ms / 1e6 / gemm:.0%} of the GEMM limit."
             )
-    return table, notes, figures
+    return table, notes
 
 
-def memory_table(rounds: list[dict]) -> tuple[str | None, list[float]]:
-    rows, ratios = [], []
+def memory_table(rounds: list[dict]) -> str | None:
+    """Peak memory of B1 and B3, ours and PyTorch's, or None if neither ran."""
+    rows = []
     for bench in ("B1", "B3"):
         recs = [r[bench]["got"] for r in rounds if bench in r and r[bench]["counted"]]
         if not recs:
@@ -848,8 +830,6 @@ def memory_table(rounds: list[dict]) -> tuple[str | None, list[float]]:
                 )
             peaks[fw] = statistics.median(g[fw]["rss_peak_mb"] for g in recs if fw in g)
         ratio = peaks["dezero"] / peaks["torch"] if peaks["torch"] else None
-        if ratio:
-            ratios.append(ratio)
         rows.append(
             [
                 bench,
@@ -860,7 +840,7 @@ def memory_table(rounds: list[dict]) -> tuple[str | None, list[float]]:
             ]
         )
     if not rows:
-        return None, ratios
+        return None
     header = [
         "bench",
         "DeZero peak MB",
@@ -873,19 +853,12 @@ def memory_table(rounds: list[dict]) -> tuple[str | None, list[float]]:
         "target",
         "met",
     ]
-    return mlp.markdown_table(header, rows), ratios
+    return mlp.markdown_table(header, rows)
 
 
 def section(table, notes, mem, args, argv, loads, records) -> str:
-    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     ref = next((r for r in records if r.get("torch_blas")), None)
-    ours = next(r for r in records if r.get("numpy"))
-    threads = ", ".join(f"{k}={v}" for k, v in ours["threads"].items())
-    if ref:
-        threads += (
-            f"; torch.get_num_threads()={ref['threads']['torch']}, "
-            f"get_num_interop_threads()={ref['threads']['torch_interop']}"
-        )
+    ours = next((r for r in records if r["framework"] == "dezero"), records[0])
     lines = [
         BEGIN,
         "",
@@ -894,15 +867,7 @@ def section(table, notes, mem, args, argv, loads, records) -> str:
         "Written by `benchmarks/bench_step60.py` (`make bench` runs it); it replaces "
         "only this section.",
         "",
-        f"- Date: {now}",
-        f"- Machine: {mlp.machine()}; shared with other processes, load average "
-        f"{loads[0]} at the start and {loads[1]} at the end",
-        f"- Versions: Python {platform.python_version()}, NumPy {ours['numpy']} "
-        f"({ours['numpy_blas']})"
-        + (f", PyTorch {ref['version']} ({ref['torch_blas']})" if ref else ""),
-        f"- Threads: {threads}",
-        f"- Command: `{mlp.command_line(argv)}`"
-        + (" (run by `make bench`)" if "MAKELEVEL" in os.environ else ""),
+        *mlp.run_lines(argv, loads, ours, ref),
         f"- Rounds: {args.rounds}, each benchmark once per framework and round, one "
         "process each, DeZero and PyTorch in an order that alternates from round "
         "to round (B1: DeZero first, its child writes the weights); figures are "
@@ -1014,7 +979,10 @@ def main(argv: list[str] | None = None) -> int:
                         got[fw] = run_child(bench, fw, SIZE_NOW[bench], args, tmp)
                         if got[fw].get("failed"):
                             break
-                records += [dict(rec, bench=bench, round=r) for rec in got.values()]
+                records += [
+                    dict(rec, bench=bench, round=r, framework=fw)
+                    for fw, rec in got.items()
+                ]
                 failed = [
                     f"{fw}: {g['error']}" for fw, g in got.items() if g.get("failed")
                 ]
@@ -1036,8 +1004,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             rounds.append(this)
     loads.append(", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    table, notes, _figures = summarize(rounds, with_torch)
-    mem, _ratios = memory_table(rounds)
+    table, notes = summarize(rounds)
+    mem = memory_table(rounds)
     print()
     print(table)
     for note in notes:

@@ -10,17 +10,26 @@ TOOLS = ROOT / "tools"
 PYTEST_INI = "[pytest]\ntestpaths = tests\n"
 
 
-def load_tool(name: str, module_name: str | None = None):
-    """Import tools/<name>.py by path as a fresh module (registered in sys.modules)."""
-    if str(TOOLS) not in sys.path:  # the tools import steplib, as their scripts do
-        sys.path.insert(0, str(TOOLS))
-    spec = importlib.util.spec_from_file_location(
-        module_name or name, TOOLS / f"{name}.py"
-    )
+def load_path(path: Path, module_name: str):
+    """Import the script at path as a fresh module (registered in sys.modules)."""
+    spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def load_tool(name: str, module_name: str | None = None):
+    """Import tools/<name>.py by path as a fresh module (registered in sys.modules)."""
+    if str(TOOLS) not in sys.path:  # the tools import steplib, as their scripts do
+        sys.path.insert(0, str(TOOLS))
+    return load_path(TOOLS / f"{name}.py", module_name or name)
+
+
+def load_benchmark(name: str):
+    """Import benchmarks/<name>.py by path (the scripts import neither NumPy nor torch
+    at the top, so loading one is cheap)."""
+    return load_path(ROOT / "benchmarks" / f"{name}.py", name)
 
 
 def run_tool(

@@ -12,21 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "bench_mlp.py"
 
 
-def load_script(name: str):
-    path = ROOT / "benchmarks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_script("bench_mlp")  # imports neither NumPy nor torch
+bench = load_benchmark("bench_mlp")  # imports neither NumPy nor torch
 needs_torch = pytest.mark.skipif(
     importlib.util.find_spec("torch") is None,
     reason="PyTorch is not installed (optional; `make torch` installs torch==2.13.0)",
@@ -137,7 +129,7 @@ def test_check_round_catches_disagreement():
 
 
 def test_results_section_is_replaced_and_kept_by_bench_snapshots(tmp_path):
-    snapshots = load_script("bench_snapshots")
+    snapshots = load_benchmark("bench_snapshots")
     path = tmp_path / "RESULTS.md"
     path.write_text("# Snapshots\n\ntable\n", encoding="utf-8")
     block = f"{bench.BEGIN}\n\n## MLP\n\nfirst\n\n{bench.END}\n"

@@ -3,7 +3,6 @@
 Only what the lessons promise is asserted (memory kept, recursion), never timings.
 """
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -11,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "bench_snapshots.py"
@@ -42,14 +42,6 @@ def run_one(step: int, measure: str, *args: str) -> dict:
     return json.loads(lines[0])
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("bench_snapshots", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_step16_keeps_dropped_graphs_and_step17_frees_them():
     r16 = run_one(16, "kept", *TINY_KEPT)
     r17 = run_one(17, "kept", *TINY_KEPT)
@@ -72,7 +64,7 @@ def test_only_step07_fails_the_deep_chain():
 
 
 def test_step_selection_and_expectations():
-    bench = load_script()
+    bench = load_benchmark("bench_snapshots")
     assert bench.parse_steps("7, 8,16-18") == [7, 8, 16, 17, 18]
     with pytest.raises(Exception, match="not a step"):
         bench.parse_steps("7,x")

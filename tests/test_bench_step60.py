@@ -14,21 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "bench_step60.py"
 
 
-def load_script(name: str):
-    path = ROOT / "benchmarks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_script("bench_step60")  # imports neither NumPy nor torch
+bench = load_benchmark("bench_step60")  # imports neither NumPy nor torch
 needs_torch = pytest.mark.skipif(
     importlib.util.find_spec("torch") is None,
     reason="PyTorch is not installed (optional; `make torch` installs torch==2.13.0)",
@@ -118,7 +110,7 @@ def test_flop_counts():
 
 
 def test_results_section_is_its_own_and_kept_by_bench_snapshots(tmp_path):
-    snapshots = load_script("bench_snapshots")
+    snapshots = load_benchmark("bench_snapshots")
     path = tmp_path / "RESULTS.md"
     mlp_block = f"{bench.mlp.BEGIN}\n\nmlp\n\n{bench.mlp.END}\n"
     path.write_text("# Snapshots\n\ntable\n\n" + mlp_block, encoding="utf-8")
