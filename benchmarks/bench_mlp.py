@@ -11,6 +11,8 @@ own per-sample Dataset and DataLoader, so both sides pay for batching in Python.
     python benchmarks/bench_mlp.py --quick       # one round
     python benchmarks/bench_mlp.py --dry-run     # 300 images, a few seconds, no file
     python benchmarks/bench_mlp.py --data synthetic   # random images, same shapes
+    python benchmarks/bench_mlp.py --step 60 --activation relu  # another snapshot
+                                                  # (bench_step60.py's B1 does this)
 
 Every snapshot is a package named ``dezero``, so step 51 runs in a process of its
 own: the parent starts this script again as ``--child dezero`` and as ``--child
