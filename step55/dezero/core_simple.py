@@ -46,6 +46,11 @@ class Variable:
                     f"dtype {data.dtype} is not supported: Variable data must hold "
                     "numbers"
                 )
+            if data.dtype.kind == "c":  # the derivatives here are for real numbers
+                raise TypeError(
+                    f"dtype {data.dtype} is not supported: Variable data must be "
+                    "real (bool, int or float); complex gradients are not defined here"
+                )
 
         self.data = data
         self.name = name
@@ -94,6 +99,11 @@ class Variable:
     def backward(self, retain_grad=False):
         """Propagate grad back through every creator, one Function at a time."""
         if self.grad is None:
+            if self.data is None:
+                raise ValueError(
+                    "backward: this Variable holds no data (Variable(None)); "
+                    "give it an ndarray before calling backward()"
+                )
             self.grad = np.ones_like(self.data)  # step 09: dy/dy = 1 by default
 
         funcs = []
@@ -215,11 +225,30 @@ def exp(x):
     return Exp()(x)
 
 
+def _operand_error(name, x0, x1, error):
+    """NumPy's error from `x0 op x1`, said in terms of the DeZero call (step 21)."""
+    for side, x in (("first", x0), ("second", x1)):
+        if x is None:
+            return TypeError(
+                f"{name}: the {side} operand holds no data (None); expected a "
+                "Variable with data, an ndarray or a number"
+            )
+    if isinstance(error, ValueError):  # shapes that NumPy cannot broadcast
+        return ValueError(
+            f"{name}: operands of shapes {x0.shape} and {x1.shape} do not fit: "
+            "axis by axis from the right, sizes must be equal or 1"
+        )
+    return error
+
+
 class Add(Function):
     """Sum of two inputs; gx0 = gx1 = gy."""
 
     def forward(self, x0, x1):
-        y = x0 + x1
+        try:
+            y = x0 + x1
+        except (TypeError, ValueError) as error:
+            raise _operand_error("add", x0, x1, error) from error
         return y
 
     def backward(self, gy):
@@ -236,7 +265,10 @@ class Mul(Function):
     """Product of two inputs; gx0 = gy * x1, gx1 = gy * x0."""
 
     def forward(self, x0, x1):
-        y = x0 * x1
+        try:
+            y = x0 * x1
+        except (TypeError, ValueError) as error:
+            raise _operand_error("mul", x0, x1, error) from error
         return y
 
     def backward(self, gy):
@@ -269,7 +301,10 @@ class Sub(Function):
     """Difference x0 - x1; gx0 = gy, gx1 = -gy."""
 
     def forward(self, x0, x1):
-        y = x0 - x1
+        try:
+            y = x0 - x1
+        except (TypeError, ValueError) as error:
+            raise _operand_error("sub", x0, x1, error) from error
         return y
 
     def backward(self, gy):
@@ -292,7 +327,10 @@ class Div(Function):
     """Quotient x0 / x1; gx0 = gy / x1, gx1 = -gy * x0 / x1 ** 2."""
 
     def forward(self, x0, x1):
-        y = x0 / x1
+        try:
+            y = x0 / x1
+        except (TypeError, ValueError) as error:
+            raise _operand_error("div", x0, x1, error) from error
         return y
 
     def backward(self, gy):
@@ -333,6 +371,11 @@ class Pow(Function):
 
 def pow(x, c):
     """x ** c for a Variable x and a constant exponent c."""
+    if isinstance(c, Variable):
+        raise TypeError(
+            "pow: the exponent must be a constant (a number or an ndarray), not a "
+            "Variable: Pow gives a gradient to the base x only"
+        )
     return Pow(c)(x)
 
 
