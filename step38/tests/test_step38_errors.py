@@ -52,3 +52,13 @@ def test_a_variable_exponent_is_refused_clearly():
     with pytest.raises(TypeError, match="pow: the exponent must be a constant"):
         x ** Variable(np.array(2.0))
     assert np.array_equal((x ** np.array(2.0)).data, [1.0, 4.0])  # an ndarray is fine
+
+
+@pytest.mark.parametrize("shape", [(-2, 3), (-1, -1), (2.0, 3)])
+def test_reshape_refuses_sizes_numpy_would_guess(shape):
+    # NumPy reads reshape(-2, 3) as (-1, 3); a student who typed -2 meant something
+    # else, so DeZero says what sizes are allowed.
+    x = Variable(np.arange(6.0).reshape(2, 3))
+    with pytest.raises(ValueError, match=r"reshape: got shape .*int >= 0, or -1 once"):
+        x.reshape(*shape)
+    assert x.reshape(-1, 3).shape == (2, 3)  # one -1 is still inferred

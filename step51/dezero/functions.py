@@ -102,6 +102,15 @@ class Reshape(Function):
 
     def forward(self, x):
         self.x_shape = x.shape
+        sizes = self.shape if isinstance(self.shape, (tuple, list)) else (self.shape,)
+        # NumPy takes reshape(-2, 3) as (-1, 3): refuse what a student cannot mean.
+        if any(not isinstance(n, (int, np.integer)) or n < -1 for n in sizes) or (
+            list(sizes).count(-1) > 1
+        ):
+            raise ValueError(
+                f"reshape: got shape {self.shape}; each size must be an int >= 0, "
+                "or -1 once, for the size that is inferred"
+            )
         try:
             y = x.reshape(self.shape)
         except ValueError:
