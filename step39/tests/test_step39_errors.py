@@ -5,6 +5,7 @@ the API in."""
 import numpy as np
 import pytest
 
+import dezero.functions as F
 from dezero import Variable
 
 
@@ -62,3 +63,11 @@ def test_reshape_refuses_sizes_numpy_would_guess(shape):
     with pytest.raises(ValueError, match=r"reshape: got shape .*int >= 0, or -1 once"):
         x.reshape(*shape)
     assert x.reshape(-1, 3).shape == (2, 3)  # one -1 is still inferred
+
+
+def test_sum_names_an_axis_of_the_wrong_type():
+    x = Variable(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"sum: axis must be None, an int or a tuple"):
+        F.sum(x, axis=1.5)
+    with pytest.raises(ValueError, match=r"sum: axis 5 is out of range .*\(2, 3\)"):
+        F.sum(x, axis=5)

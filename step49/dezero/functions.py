@@ -79,6 +79,10 @@ class Sum(Function):
                 f"sum: axis {self.axis} is out of range for an array of shape "
                 f"{x.shape} ({x.ndim} axes)"
             ) from None
+        except TypeError:  # e.g. axis=1.5
+            raise TypeError(
+                f"sum: axis must be None, an int or a tuple of ints, got {self.axis!r}"
+            ) from None
         return y
 
     def backward(self, gy):
