@@ -55,7 +55,7 @@ def test_a_variable_exponent_is_refused_clearly():
     assert np.array_equal((x ** np.array(2.0)).data, [1.0, 4.0])  # an ndarray is fine
 
 
-@pytest.mark.parametrize("shape", [(-2, 3), (-1, -1), (2.0, 3)])
+@pytest.mark.parametrize("shape", [(-2, 3), (-1, -1), (3.0, 2)])
 def test_reshape_refuses_sizes_numpy_would_guess(shape):
     # NumPy reads reshape(-2, 3) as (-1, 3); a student who typed -2 meant something
     # else, so DeZero says what sizes are allowed.
@@ -71,3 +71,13 @@ def test_sum_names_an_axis_of_the_wrong_type():
         F.sum(x, axis=1.5)
     with pytest.raises(ValueError, match=r"sum: axis 5 is out of range .*\(2, 3\)"):
         F.sum(x, axis=5)
+
+
+def test_mean_squared_error_of_two_scalars_is_their_squared_difference():
+    # PyTorch's mse_loss returns (a - b) ** 2 for 0-d inputs; so does DeZero now
+    # (it used to crash on len() of a 0-d array).
+    a, b = Variable(np.array(1.0)), Variable(np.array(3.0))
+    loss = F.mean_squared_error(a, b)
+    assert loss.data == 4.0
+    loss.backward()
+    assert a.grad.data == -4.0 and b.grad.data == 4.0  # 2 (a - b), -2 (a - b)

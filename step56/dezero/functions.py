@@ -294,13 +294,14 @@ class MeanSquaredError(Function):
         _check_same_shape("mean_squared_error", x0, x1)
         diff = x0 - x1
         # A NumPy scalar of the same dtype: NumPy 1.x makes float32 / int float64.
-        y = (diff**2).sum() / diff.dtype.type(len(diff))
+        n = len(diff) if diff.ndim else 1  # two 0-d values are one sample
+        y = (diff**2).sum() / diff.dtype.type(n)
         return y
 
     def backward(self, gy):
         x0, x1 = self.inputs
         diff = x0 - x1
-        gx0 = gy * diff * (2.0 / len(diff))
+        gx0 = gy * diff * (2.0 / (len(diff) if diff.ndim else 1))
         gx1 = -gx0
         if x0.shape != x1.shape:  # a harmless broadcast: sum back to each shape
             gx0 = sum_to(gx0, x0.shape)
