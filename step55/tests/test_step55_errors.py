@@ -81,3 +81,12 @@ def test_mean_squared_error_of_two_scalars_is_their_squared_difference():
     assert loss.data == 4.0
     loss.backward()
     assert a.grad.data == -4.0 and b.grad.data == 4.0  # 2 (a - b), -2 (a - b)
+
+
+def test_linear_names_a_bias_that_does_not_fit():
+    x, W = np.ones((2, 3)), np.ones((3, 4))
+    with pytest.raises(
+        ValueError, match=r"linear: b of shape \(5,\) .*expected b.* \(4,\)"
+    ):
+        F.linear(x, W, np.ones(5))
+    assert F.linear(x, W, np.ones(4)).shape == (2, 4)

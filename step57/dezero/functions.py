@@ -338,7 +338,13 @@ class Linear(Function):
             )
         y = x.dot(W)
         if b is not None:
-            y = y + b
+            try:
+                y = y + b
+            except ValueError:
+                raise ValueError(
+                    f"linear: b of shape {b.shape} does not fit x W of shape {y.shape}:"
+                    f" expected b of shape ({W.shape[1]},)"
+                ) from None
         return y
 
     def backward(self, gy):
