@@ -202,13 +202,29 @@ def as_array(x, like=None):
     step 44: with `like` (the other operand), the scalar gets the dtype NumPy would
     give their result, so float32 * 0.5 stays float32 as it does for ndarrays;
     np.array(0.5) alone is float64, and float64 arrays win over float32 ones.
+    A constant (a NumPy scalar or a 0-d array too) never widens a float operand:
+    float32 * np.float64(0.5) stays float32, as in PyTorch.
     """
     if np.isscalar(x):
         if like is None or not isinstance(x, numbers.Number):
             return np.array(x)  # e.g. a string: Variable rejects it (step 21)
         like = like.data if isinstance(like, Variable) else like
-        return np.array(x, dtype=np.result_type(like, x))
+        return np.array(x, dtype=constant_dtype(like, x))
+    if like is not None and isinstance(x, np.ndarray) and x.ndim == 0:
+        like = like.data if isinstance(like, Variable) else like
+        return x.astype(constant_dtype(like, x), copy=False)
     return x
+
+
+def constant_dtype(like, x):
+    """The dtype of a constant x beside an operand like: NumPy's promotion, except
+    that a float operand keeps its own float dtype (NumPy 2 would widen float32 to
+    float64 for an np.float64 scalar or a 0-d float64 array)."""
+    dtype = np.result_type(like, x)
+    like_dtype = getattr(like, "dtype", None)
+    if like_dtype is not None and like_dtype.kind == "f" and dtype.kind == "f":
+        return like_dtype
+    return dtype
 
 
 class Function:

@@ -66,6 +66,9 @@ class Linear(Layer):
                 f"Linear: nobias must be True or False, not {nobias!r}; the book's "
                 "Linear(in_size, out_size) is Linear(out_size, in_size=in_size) here"
             )
+        check_size("Linear", "out_size", out_size)
+        if in_size is not None:
+            check_size("Linear", "in_size", in_size)
         self.in_size = in_size
         self.out_size = out_size
         self.dtype = dtype
@@ -103,3 +106,11 @@ class Linear(Layer):
             )
         y = F.linear(x, self.W, self.b)
         return y
+
+
+def check_size(layer, name, value):
+    """Refuse a size that is not a positive int before any weight is made."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{layer}: {name} must be a positive int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {value}")

@@ -222,14 +222,32 @@ def as_array(x, array_module=np, like=None):
     give their result, so float32 * 0.5 stays float32 as it does for ndarrays;
     np.array(0.5) alone is float64, and float64 arrays win over float32 ones.
     step 52: the new array is made by array_module (np or cupy), or beside like.
+    A constant (a NumPy scalar or a 0-d array too) never widens a float operand:
+    float32 * np.float64(0.5) stays float32, as in PyTorch.
     """
     if np.isscalar(x):
         if like is None or not isinstance(x, numbers.Number):
             return array_module.array(x)  # e.g. a string: Variable rejects it
         like = like.data if isinstance(like, Variable) else like
         xp = dezero.cuda.get_array_module(like)  # step 52: beside like, on its device
-        return xp.array(x, dtype=np.result_type(getattr(like, "dtype", like), x))
+        return xp.array(x, dtype=constant_dtype(like, x))
+    if like is not None and isinstance(x, np.ndarray) and x.ndim == 0:
+        like = like.data if isinstance(like, Variable) else like
+        xp = dezero.cuda.get_array_module(like)
+        return xp.asarray(x, dtype=constant_dtype(like, x))
     return x
+
+
+def constant_dtype(like, x):
+    """The dtype of a constant x beside an operand like: NumPy's promotion, except
+    that a float operand keeps its own float dtype (NumPy 2 would widen float32 to
+    float64 for an np.float64 scalar or a 0-d float64 array)."""
+    like_dtype = getattr(like, "dtype", None)
+    # step 52: NumPy's result_type is given the dtype only, as like may be on the GPU.
+    dtype = np.result_type(like if like_dtype is None else like_dtype, x)
+    if like_dtype is not None and like_dtype.kind == "f" and dtype.kind == "f":
+        return like_dtype
+    return dtype
 
 
 class Function:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import dezero.functions as F
+import dezero.layers as L
 from dezero import Variable
 
 
@@ -90,3 +91,37 @@ def test_linear_names_a_bias_that_does_not_fit():
     ):
         F.linear(x, W, np.ones(5))
     assert F.linear(x, W, np.ones(4)).shape == (2, 4)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, words",
+    [
+        ((-1,), {}, ValueError, "out_size must be a positive int, got -1"),
+        ((2.5,), {}, TypeError, "out_size must be a positive int, got 2.5"),
+        ((3,), {"in_size": 0}, ValueError, "in_size must be a positive int, got 0"),
+        ((True,), {}, TypeError, "out_size must be a positive int, got True"),
+    ],
+)
+def test_linear_refuses_sizes_before_making_weights(args, kwargs, error, words):
+    with pytest.raises(error, match=f"Linear: {words}"):
+        L.Linear(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "constant", [0.5, np.float64(0.5), np.array(0.5), np.float16(0.5), 2, np.int64(2)]
+)
+def test_a_constant_keeps_a_float32_variable_float32(constant):
+    # PyTorch's rule: a number, a NumPy scalar or a 0-d array never widens a float
+    # tensor. NumPy 2 alone would make float32 * np.float64(0.5) a float64.
+    x = Variable(np.array([1.0, 2.0], dtype=np.float32))
+    for y in (x * constant, constant * x, x + constant, x - constant, constant / x):
+        assert y.dtype == np.float32
+    assert np.array_equal((x * constant).data, x.data * np.float32(constant))
+
+
+def test_constants_still_promote_where_numpy_and_pytorch_agree():
+    ints = Variable(np.array([1, 2]))
+    assert (ints * 0.5).dtype == np.float64  # an int array times a float
+    assert (ints + 1).dtype == ints.dtype
+    x32 = Variable(np.ones(2, dtype=np.float32))
+    assert (x32 + np.ones(2)).dtype == np.float64  # a float64 array (not 0-d) wins
