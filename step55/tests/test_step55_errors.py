@@ -7,7 +7,7 @@ import pytest
 
 import dezero.functions as F
 import dezero.layers as L
-from dezero import Variable
+from dezero import Variable, optimizers
 
 
 def test_complex_data_is_refused():
@@ -125,3 +125,43 @@ def test_constants_still_promote_where_numpy_and_pytorch_agree():
     assert (ints + 1).dtype == ints.dtype
     x32 = Variable(np.ones(2, dtype=np.float32))
     assert (x32 + np.ones(2)).dtype == np.float64  # a float64 array (not 0-d) wins
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: optimizers.SGD(lr=float("nan")), "SGD: lr must be a positive number"),
+        (lambda: optimizers.SGD(lr=float("inf")), "SGD: lr must be a positive number"),
+        (
+            lambda: optimizers.MomentumSGD(momentum=-0.5),
+            r"momentum must be in \[0, 1\)",
+        ),
+        (lambda: optimizers.AdaDelta(rho=1.5), r"AdaDelta: rho must be in \[0, 1\)"),
+        (lambda: optimizers.Adam(beta1=1.5), r"Adam: beta1 must be in \[0, 1\)"),
+        (lambda: optimizers.Adam(beta1=1.0), r"Adam: beta1 must be in \[0, 1\)"),
+        (lambda: optimizers.Adam(beta2=-0.1), r"Adam: beta2 must be in \[0, 1\)"),
+        (
+            lambda: optimizers.WeightDecay(-0.1),
+            "WeightDecay: rate must be a number >= 0",
+        ),
+        (lambda: optimizers.ClipGrad(-1.0), "ClipGrad: max_norm must be a positive"),
+    ],
+)
+def test_impossible_hyperparameters_are_refused(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()
+
+
+def test_the_defaults_and_the_edges_that_make_sense_are_accepted():
+    optimizers.MomentumSGD(momentum=0.0)
+    optimizers.Adam(beta1=0.0, beta2=0.0)
+    optimizers.WeightDecay(0.0)
+
+
+def test_an_integer_parameter_gets_a_clear_error_from_update():
+    layer = L.Linear(2, in_size=2)
+    layer.W.data = np.array([[1, 2], [3, 4]])  # ints: no fractional step possible
+    layer.W.grad = Variable(np.ones((2, 2)))
+    optimizer = optimizers.SGD().setup(layer)
+    with pytest.raises(TypeError, match=r"SGD.update: .* holds int\d+ data.*floating"):
+        optimizer.update()

@@ -47,7 +47,17 @@ class Optimizer:
 
         for param in params:
             if param.grad is not None:  # a hook such as FreezeParam may drop it
-                self.update_one(param)
+                try:
+                    self.update_one(param)
+                except TypeError as error:  # NumPy's casting error, said plainly
+                    if param.data.dtype.kind == "f":
+                        raise
+                    raise TypeError(
+                        f"{type(self).__name__}.update: a Parameter of shape "
+                        f"{param.shape} holds {param.dtype} data, which cannot take a "
+                        "fractional step; parameters must be floating point "
+                        "(e.g. np.float32)"
+                    ) from error
 
     def update_one(self, param):
         """Update one parameter; every optimizer defines its own rule."""
@@ -61,12 +71,19 @@ class Optimizer:
 
 
 def _check_positive(owner, **values):
-    """Hyperparameters such as lr must be positive numbers."""
+    """Hyperparameters such as lr must be positive numbers (not NaN or inf)."""
     for name, value in values.items():
-        if not isinstance(value, numbers.Real) or value <= 0:
+        if not isinstance(value, numbers.Real) or not 0 < value < math.inf:
             raise ValueError(
                 f"{owner}: {name} must be a positive number, not {value!r}"
             )
+
+
+def _check_fraction(owner, **values):
+    """Decay rates such as momentum, beta1 or rho must lie in [0, 1)."""
+    for name, value in values.items():
+        if not isinstance(value, numbers.Real) or not 0 <= value < 1:
+            raise ValueError(f"{owner}: {name} must be in [0, 1), not {value!r}")
 
 
 class SGD(Optimizer):
@@ -87,6 +104,7 @@ class MomentumSGD(Optimizer):
     def __init__(self, lr=0.01, momentum=0.9):
         super().__init__()
         _check_positive("MomentumSGD", lr=lr)
+        _check_fraction("MomentumSGD", momentum=momentum)
         self.lr = lr
         self.momentum = momentum
         self.vs = {}
@@ -131,7 +149,8 @@ class AdaDelta(Optimizer):
 
     def __init__(self, rho=0.95, eps=1e-6):
         super().__init__()
-        _check_positive("AdaDelta", rho=rho, eps=eps)
+        _check_positive("AdaDelta", eps=eps)
+        _check_fraction("AdaDelta", rho=rho)
         self.rho = rho
         self.eps = eps
         self.msg = {}
@@ -163,6 +182,7 @@ class Adam(Optimizer):
     def __init__(self, alpha=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__()
         _check_positive("Adam", alpha=alpha, eps=eps)
+        _check_fraction("Adam", beta1=beta1, beta2=beta2)
         self.t = 0
         self.alpha = alpha
         self.beta1 = beta1
@@ -208,6 +228,8 @@ class WeightDecay:
     """L2 regularisation: grad += rate * param."""
 
     def __init__(self, rate):
+        if not isinstance(rate, numbers.Real) or not 0 <= rate < math.inf:
+            raise ValueError(f"WeightDecay: rate must be a number >= 0, not {rate!r}")
         self.rate = rate
 
     def __call__(self, params):
@@ -219,6 +241,7 @@ class ClipGrad:
     """Scale all gradients down together when their joint L2 norm exceeds max_norm."""
 
     def __init__(self, max_norm):
+        _check_positive("ClipGrad", max_norm=max_norm)
         self.max_norm = max_norm
 
     def __call__(self, params):
