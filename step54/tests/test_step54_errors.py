@@ -165,3 +165,18 @@ def test_an_integer_parameter_gets_a_clear_error_from_update():
     optimizer = optimizers.SGD().setup(layer)
     with pytest.raises(TypeError, match=r"SGD.update: .* holds int\d+ data.*floating"):
         optimizer.update()
+
+
+@pytest.mark.parametrize("index, words", [(5, "index 5 does not fit"), (1.5, "1.5")])
+def test_get_item_names_the_index_and_the_shape(index, words):
+    x = Variable(np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(IndexError, match=rf"get_item: (index )?{words}.*shape \(3,\)"):
+        x[index]
+
+
+@pytest.mark.parametrize("axis", [5, -3, 1.5])
+def test_softmax_names_an_axis_that_does_not_fit(axis):
+    x = Variable(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"softmax: axis .* expected an int from -2"):
+        F.softmax(x, axis=axis)
+    assert np.allclose(F.softmax(x, axis=-1).data, 1 / 3)

@@ -394,7 +394,13 @@ class GetItem(Function):
         self.slices = slices
 
     def forward(self, x):
-        y = x[self.slices]
+        try:
+            y = x[self.slices]
+        except (IndexError, TypeError) as error:  # x[5] on 3 elements, x[1.5]
+            raise IndexError(
+                f"get_item: index {self.slices!r} does not fit an array of shape "
+                f"{x.shape}: {error}"
+            ) from None
         return y
 
     def backward(self, gy):
@@ -479,7 +485,13 @@ class Softmax(Function):
     def forward(self, x):
         # Shifting by the maximum changes nothing in the ratio, and exp never
         # overflows: the largest term is exp(0) = 1.
-        y = x - x.max(axis=self.axis, keepdims=True)
+        try:
+            y = x - x.max(axis=self.axis, keepdims=True)
+        except (np.exceptions.AxisError, TypeError):
+            raise ValueError(
+                f"softmax: axis {self.axis!r} does not fit an array of shape "
+                f"{x.shape}: expected an int from {-x.ndim} to {x.ndim - 1}"
+            ) from None
         xp = cuda.get_array_module(x)
         y = xp.exp(y)
         y /= y.sum(axis=self.axis, keepdims=True)
