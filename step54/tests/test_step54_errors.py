@@ -5,6 +5,7 @@ the API in."""
 import numpy as np
 import pytest
 
+import dezero
 import dezero.functions as F
 import dezero.layers as L
 from dezero import Variable, optimizers
@@ -180,3 +181,20 @@ def test_softmax_names_an_axis_that_does_not_fit(axis):
     with pytest.raises(ValueError, match=r"softmax: axis .* expected an int from -2"):
         F.softmax(x, axis=axis)
     assert np.allclose(F.softmax(x, axis=-1).data, 1 / 3)
+
+
+@pytest.mark.parametrize("size", [True, 0, -1, 2.0])
+def test_dataloader_refuses_a_batch_size_that_is_not_a_positive_int(size):
+    # DataLoader(dataset, True) used to run with batches of one.
+    with pytest.raises(ValueError, match="DataLoader: batch_size must be a positive"):
+        dezero.DataLoader([(np.zeros(2), 0)] * 4, size)
+
+
+def test_fashion_mnist_names_a_package_file_that_is_not_gzip(tmp_path, monkeypatch):
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "t10k-labels-idx1-ubyte.gz").write_bytes(b"not gzip either")
+    monkeypatch.setattr(dezero.datasets.FashionMNIST, "debian_dir", str(tmp_path))
+    with pytest.raises(
+        RuntimeError, match=r"Refused .*t10k-images.*not a complete gzip"
+    ):
+        dezero.datasets.FashionMNIST(train=False)

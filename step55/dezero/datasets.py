@@ -271,8 +271,15 @@ class FashionMNIST(MNIST):
                     f"{e} Fashion-MNIST can also be read offline from "
                     f"{self.debian_dir}: apt-get install dataset-fashion-mnist."
                 ) from e
-        with gzip.open(path) as f:
-            raw = f.read()
+        try:
+            with gzip.open(path) as f:
+                raw = f.read()
+        except (OSError, EOFError) as e:  # not gzip, or cut short: name the file
+            raise RuntimeError(
+                f"Refused {path}: it is not a complete gzip file ({e}). Reinstall the "
+                "package (apt-get install --reinstall dataset-fashion-mnist), or set "
+                "FashionMNIST.debian_dir to another folder."
+            ) from e
         digest = hashlib.sha256(raw).hexdigest()
         if digest != self.sha256[file_name]:
             # Never train on something else than Fashion-MNIST without saying so.

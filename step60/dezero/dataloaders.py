@@ -17,7 +17,12 @@ class DataLoader:
     """
 
     def __init__(self, dataset, batch_size, shuffle=True, gpu=False):
-        if not isinstance(batch_size, numbers.Integral) or batch_size <= 0:
+        # A bool is an int to Python: DataLoader(data, True) means a forgotten size.
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, numbers.Integral)
+            or batch_size <= 0
+        ):
             raise ValueError(
                 f"DataLoader: batch_size must be a positive integer, not {batch_size!r}"
             )
