@@ -119,7 +119,9 @@ def test_imagenet_labels_never_run_code_from_the_file(monkeypatch, tmp_path):
         "__import__('os').system('touch SHOULD_NOT_EXIST')"
     )
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ValueError):
+    # Refused, and the message names the file to delete.
+    where = r"ImageNet.labels: .*imagenet1000_clsidx_to_labels.txt does not hold"
+    with pytest.raises(ValueError, match=where):
         ImageNet.labels()
     assert not os.path.exists(tmp_path / "SHOULD_NOT_EXIST")
 

@@ -332,7 +332,15 @@ class ImageNet:
             print(f"ImageNet.labels: {str(e).splitlines()[0]}; using class_0 ...")
             return {i: f"class_{i}" for i in range(1000)}
         with open(path, encoding="utf-8") as f:
-            labels = ast.literal_eval(f.read())
+            text = f.read()
+        try:
+            labels = ast.literal_eval(text)
+        except (ValueError, SyntaxError) as e:  # code, or a cut-off download
+            raise ValueError(
+                f"ImageNet.labels: {path} does not hold a dict literal of labels "
+                f"({type(e).__name__}: {e}); nothing in it was run. Delete it and "
+                "call again to download it afresh."
+            ) from None
         if not isinstance(labels, dict) or len(labels) != 1000:
             raise ValueError(f"{path} does not hold 1000 ImageNet labels")
         return labels
