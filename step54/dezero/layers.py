@@ -280,6 +280,11 @@ class BatchNorm(Layer):
         self.beta = Parameter(None, name="beta")
 
     def _init_params(self, x):
+        if x.ndim not in (2, 4):  # check first: no state of the wrong size is kept
+            raise ValueError(
+                f"BatchNorm: expected a batch of shape (N, C) or (N, C, H, W), got "
+                f"{x.shape}; nothing was created, so the next good call still works"
+            )
         xp = cuda.get_array_module(x)
         D = x.shape[1]
         if self.avg_mean.data is None:

@@ -198,3 +198,12 @@ def test_fashion_mnist_names_a_package_file_that_is_not_gzip(tmp_path, monkeypat
         RuntimeError, match=r"Refused .*t10k-images.*not a complete gzip"
     ):
         dezero.datasets.FashionMNIST(train=False)
+
+
+def test_batch_norm_refuses_a_3d_batch_before_making_its_state():
+    layer = L.BatchNorm()
+    with pytest.raises(ValueError, match=r"BatchNorm: expected .* got \(2, 3, 4\)"):
+        layer(np.ones((2, 3, 4), dtype=np.float32))
+    assert layer.gamma.data is None and layer.avg_mean.data is None
+    y = layer(np.random.rand(4, 5).astype(np.float32))  # a good call still works
+    assert y.shape == (4, 5) and layer.gamma.shape == (5,)
