@@ -323,6 +323,11 @@ class Conv2d(Layer):
         in_channels=None,
     ):
         super().__init__()
+        check_size("Conv2d", "out_channels", out_channels)
+        for size in pair(kernel_size):
+            check_size("Conv2d", "kernel_size", size)
+        if in_channels is not None:
+            check_size("Conv2d", "in_channels", in_channels)
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size

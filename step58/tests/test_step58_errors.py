@@ -207,3 +207,38 @@ def test_batch_norm_refuses_a_3d_batch_before_making_its_state():
     assert layer.gamma.data is None and layer.avg_mean.data is None
     y = layer(np.random.rand(4, 5).astype(np.float32))  # a good call still works
     assert y.shape == (4, 5) and layer.gamma.shape == (5,)
+
+
+def test_conv2d_refuses_an_empty_kernel():
+    x, W = np.ones((1, 2, 4, 4), np.float32), np.ones((3, 2, 0, 0), np.float32)
+    with pytest.raises(ValueError, match=r"conv2d: W of shape \(3, 2, 0, 0\) has an"):
+        F.conv2d(x, W)
+
+
+@pytest.mark.parametrize("pool", ["pooling", "average_pooling", "pooling_simple"])
+@pytest.mark.parametrize("kernel", [0, (2, 0), -1, 1.5, True])
+def test_pooling_refuses_a_window_that_is_not_positive(pool, kernel):
+    # average_pooling(x, 0) used to give NaN with a RuntimeWarning.
+    x = np.ones((1, 2, 4, 4), np.float32)
+    with pytest.raises(ValueError, match=rf"{pool}: kernel_size must be a positive"):
+        getattr(F, pool)(x, kernel)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"out_channels": 3, "kernel_size": 0}, "kernel_size must be a positive int"),
+        ({"out_channels": 0, "kernel_size": 3}, "out_channels must be a positive int"),
+        ({"out_channels": 3, "kernel_size": 3, "in_channels": -2}, "in_channels must"),
+    ],
+)
+def test_conv2d_layer_refuses_sizes_before_making_weights(kwargs, words):
+    with pytest.raises(ValueError, match=f"Conv2d: {words}"):
+        L.Conv2d(**kwargs)
+
+
+@pytest.mark.parametrize("reduce", [F.max, F.min])
+def test_max_and_min_name_an_axis_that_does_not_fit(reduce):
+    x = Variable(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"(max|min): axis 5 does not fit .*\(2, 3\)"):
+        reduce(x, axis=5)

@@ -31,6 +31,24 @@ def _check_conv(name, x, W, w_channel_axis):
             f"{name}: x has {x.shape[1]} channels but W of shape {W.shape} expects "
             f"{W.shape[w_channel_axis]}"
         )
+    if W.shape[2] < 1 or W.shape[3] < 1:  # an empty kernel would give zeros
+        raise ValueError(
+            f"{name}: W of shape {W.shape} has an empty kernel; KH and KW (its last "
+            "two sizes) must be at least 1"
+        )
+
+
+def _check_kernel(name, kernel_size):
+    """A pooling window must be a positive int, or a pair of them."""
+    sizes = kernel_size if isinstance(kernel_size, tuple) else (kernel_size,)
+    if len(sizes) not in (1, 2) or any(
+        isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1
+        for k in sizes
+    ):
+        raise ValueError(
+            f"{name}: kernel_size must be a positive int or a pair of them, not "
+            f"{kernel_size!r}"
+        )
 
 
 def conv2d_simple(x, W, b=None, stride=1, pad=0):
@@ -195,6 +213,7 @@ def pooling_simple(x, kernel_size, stride=1, pad=0):
     padding gives 0 here; the fused pooling pads with -inf and gives their max.
     """
     x = as_variable(x)
+    _check_kernel("pooling_simple", kernel_size)
     if x.ndim != 4:
         raise ValueError(
             f"pooling_simple: expected an (N, C, H, W) input, got {x.shape}"
@@ -306,6 +325,7 @@ class Pooling2DWithIndexes(Function):
 
 def pooling(x, kernel_size, stride=1, pad=0):
     """Max pooling of each channel of x (N, C, H, W) over kernel_size windows."""
+    _check_kernel("pooling", kernel_size)
     return Pooling(kernel_size, stride, pad)(x)
 
 
@@ -344,6 +364,7 @@ class AveragePooling(Function):
 
 def average_pooling(x, kernel_size, stride=1, pad=0):
     """Average pooling of each channel of x (N, C, H, W)."""
+    _check_kernel("average_pooling", kernel_size)
     return AveragePooling(kernel_size, stride, pad)(x)
 
 

@@ -770,7 +770,14 @@ class Max(Function):
         self.keepdims = keepdims
 
     def forward(self, x):
-        y = x.max(axis=self.axis, keepdims=self.keepdims)
+        try:
+            y = x.max(axis=self.axis, keepdims=self.keepdims)
+        except (np.exceptions.AxisError, TypeError):
+            raise ValueError(
+                f"max: axis {self.axis!r} does not fit an "
+                f"array of shape {x.shape}: expected None, or ints from {-x.ndim} to "
+                f"{x.ndim - 1}"
+            ) from None
         return y
 
     def backward(self, gy):
@@ -789,7 +796,13 @@ class Min(Max):
     """Minimum over axis; the gradient goes to the element(s) equal to the min."""
 
     def forward(self, x):
-        y = x.min(axis=self.axis, keepdims=self.keepdims)
+        try:
+            y = x.min(axis=self.axis, keepdims=self.keepdims)
+        except (np.exceptions.AxisError, TypeError):
+            raise ValueError(
+                f"min: axis {self.axis!r} does not fit an array of shape {x.shape}: "
+                f"expected None, or ints from {-x.ndim} to {x.ndim - 1}"
+            ) from None
         return y
 
 
