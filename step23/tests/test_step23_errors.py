@@ -52,3 +52,8 @@ def test_a_variable_exponent_is_refused_clearly():
     with pytest.raises(TypeError, match="pow: the exponent must be a constant"):
         x ** Variable(np.array(2.0))
     assert np.array_equal((x ** np.array(2.0)).data, [1.0, 4.0])  # an ndarray is fine
+
+
+def test_any_function_names_an_input_without_data():
+    with pytest.raises(TypeError, match="Pow: input 0 holds no data"):
+        Variable(None) ** 2

@@ -165,7 +165,16 @@ class Function:
     def __call__(self, *inputs):
         inputs = [as_variable(x) for x in inputs]  # step 21: arrays are welcome too
         xs = [x.data for x in inputs]
-        ys = self.forward(*xs)
+        try:
+            ys = self.forward(*xs)
+        except (TypeError, AttributeError) as error:
+            empty = [i for i, x in enumerate(xs) if x is None]
+            if not empty or "NoneType" not in str(error):  # not caused by a None
+                raise
+            raise TypeError(
+                f"{type(self).__name__}: input {empty[0]} holds no data (None); "
+                "expected a Variable with data, an ndarray or a number"
+            ) from error
         if not isinstance(ys, tuple):  # step 12: a single output may come back bare
             ys = (ys,)
         # step 09: NumPy returns scalars such as np.float64 from 0-d arithmetic.

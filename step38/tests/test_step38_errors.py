@@ -54,6 +54,11 @@ def test_a_variable_exponent_is_refused_clearly():
     assert np.array_equal((x ** np.array(2.0)).data, [1.0, 4.0])  # an ndarray is fine
 
 
+def test_any_function_names_an_input_without_data():
+    with pytest.raises(TypeError, match="Pow: input 0 holds no data"):
+        Variable(None) ** 2
+
+
 @pytest.mark.parametrize("shape", [(-2, 3), (-1, -1), (3.0, 2)])
 def test_reshape_refuses_sizes_numpy_would_guess(shape):
     # NumPy reads reshape(-2, 3) as (-1, 3); a student who typed -2 meant something

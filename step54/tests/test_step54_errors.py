@@ -57,6 +57,11 @@ def test_a_variable_exponent_is_refused_clearly():
     assert np.array_equal((x ** np.array(2.0)).data, [1.0, 4.0])  # an ndarray is fine
 
 
+def test_any_function_names_an_input_without_data():
+    with pytest.raises(TypeError, match="Pow: input 0 holds no data"):
+        Variable(None) ** 2
+
+
 @pytest.mark.parametrize("shape", [(-2, 3), (-1, -1), (3.0, 2)])
 def test_reshape_refuses_sizes_numpy_would_guess(shape):
     # NumPy reads reshape(-2, 3) as (-1, 3); a student who typed -2 meant something
@@ -126,6 +131,13 @@ def test_constants_still_promote_where_numpy_and_pytorch_agree():
     assert (ints + 1).dtype == ints.dtype
     x32 = Variable(np.ones(2, dtype=np.float32))
     assert (x32 + np.ones(2)).dtype == np.float64  # a float64 array (not 0-d) wins
+
+
+def test_a_weight_not_created_yet_is_named_as_an_input_without_data():
+    # A lazy Linear makes W at its first call; using W before that is a common slip.
+    layer = L.Linear(3)
+    with pytest.raises(TypeError, match="MatMul: input 1 holds no data"):
+        F.matmul(np.ones((2, 4)), layer.W)
 
 
 @pytest.mark.parametrize(
