@@ -83,9 +83,10 @@ class Sum(Function):
                 f"sum: axis {self.axis} is out of range for an array of shape "
                 f"{x.shape} ({x.ndim} axes)"
             ) from None
-        except TypeError:  # e.g. axis=1.5
+        except (TypeError, ValueError):  # e.g. axis=1.5, or axis=(0, 0)
             raise TypeError(
-                f"sum: axis must be None, an int or a tuple of ints, got {self.axis!r}"
+                f"sum: axis must be None, an int or a tuple of different ints, got "
+                f"{self.axis!r}"
             ) from None
         return y
 

@@ -76,6 +76,8 @@ def test_sum_names_an_axis_of_the_wrong_type():
     x = Variable(np.ones((2, 3)))
     with pytest.raises(TypeError, match=r"sum: axis must be None, an int or a tuple"):
         F.sum(x, axis=1.5)
+    with pytest.raises(TypeError, match=r"sum: axis must be .* different ints"):
+        x.sum(axis=(0, 0))
     with pytest.raises(ValueError, match=r"sum: axis 5 is out of range .*\(2, 3\)"):
         F.sum(x, axis=5)
 
