@@ -153,6 +153,7 @@ def test_summary_lists_exactly_the_changed_method(capsys, root):
         "\n"
         "dezero.py: +7 -5\n"
         "  changed: Variable.backward\n"
+        "(demo.py also changed, +1 -1: --all shows it)\n"
     )
 
 
@@ -175,19 +176,19 @@ def test_summary_reports_module_level_assignments_and_imports():
     new = new.replace("import numpy as np", "import numpy as np\nimport weakref")
     assert stepdiff.outline_changes(old, new) == [
         ("added", ["add"]),
-        ("added statements", ["V.__add__", "V.__mul__"]),
+        ("added assignments", ["V.__add__", "V.__mul__"]),
         ("added imports", ["weakref"]),
     ]
     assert stepdiff.outline_changes(new, old) == [
         ("removed", ["add"]),
-        ("removed statements", ["V.__add__", "V.__mul__"]),
+        ("removed assignments", ["V.__add__", "V.__mul__"]),
         ("removed imports", ["weakref"]),
     ]
 
 
 def test_module_docstring_is_listed_only_for_an_existing_module():
     doc = '"""Docs."""\n\nx = 1\n'
-    assert stepdiff.outline_changes("", doc) == [("added statements", ["x"])]
+    assert stepdiff.outline_changes("", doc) == [("added assignments", ["x"])]
     assert stepdiff.outline_changes("x = 1\n", doc) == [("added", ["module docstring"])]
     changed = doc.replace("Docs", "More docs")
     assert stepdiff.outline_changes(doc, changed) == [("changed", ["module docstring"])]
@@ -227,7 +228,8 @@ def test_move_into_a_package_is_a_rename_with_only_the_small_hunk(capsys, root):
         "  added imports: dezero.core_simple.Variable",
         "dezero.py -> dezero/core_simple.py: +10 -0",
         "  added: Variable.cleargrad, add",
-        "  added statements: Variable.__add__",
+        "  added assignments: Variable.__add__",
+        "(demo.py is gone, +0 -1: --all shows it)",
     ]
 
 
@@ -272,7 +274,8 @@ def test_best_match_wins_for_renames(tmp_path):
 
 def test_all_adds_demo_readme_and_skips_generated_files(capsys, root):
     _, framework_only, _ = run(capsys, root, 1, 2)
-    assert "demo.py" not in framework_only
+    assert "modified: demo.py" not in framework_only
+    assert "\n(demo.py also changed, +1 -1: --all shows it)\n" in framework_only
     _, out, _ = run(capsys, root, 1, 2, "--all", "--no-summary")
     headlines = [line for line in out.splitlines() if line.split(":")[0].isalpha()]
     assert headlines == ["added: README.md", "modified: demo.py", "modified: dezero.py"]
@@ -462,3 +465,134 @@ def test_a_file_that_moved_and_grew_is_still_a_rename(tmp_path):
         ("added", None, "dezero/__init__.py"),
         ("renamed", "dezero.py", "dezero/core_simple.py"),
     ]
+
+
+TRY_CUPY = """import numpy as np
+
+try:
+    import cupy
+
+    array_types = (np.ndarray, cupy.ndarray)
+except ImportError:
+    array_types = (np.ndarray,)
+"""
+
+
+def test_a_block_is_named_by_what_it_binds_never_by_its_first_line():
+    # Step 52's core.py: the summary once said "added statements: try:".
+    assert stepdiff.outline_changes("import numpy as np\n", TRY_CUPY) == [
+        ("added assignments", ["array_types"]),
+        ("added imports", ["cupy"]),
+    ]
+    # A second block that binds an already bound name is no bare statement either.
+    twice = TRY_CUPY + "\ntry:\n    import cupy\nexcept ImportError:\n    cupy = None\n"
+    assert stepdiff.outline_changes(TRY_CUPY, twice) == [
+        ("added assignments", ["cupy"])
+    ]
+    changed = TRY_CUPY.replace("(np.ndarray,)", "(np.ndarray, list)")
+    assert stepdiff.outline_changes(TRY_CUPY, changed) == [
+        ("changed assignments", ["array_types"])
+    ]
+
+
+def test_main_block_calls_and_empty_blocks_are_named():
+    main = 'def main():\n    pass\n\n\nif __name__ == "__main__":\n    main()\n'
+    assert stepdiff.outline_changes("", main) == [("added", ["main", "__main__ block"])]
+    moved = main.replace("    main()", "    main()\n    print('done')")
+    assert stepdiff.outline_changes(main, moved) == [("changed", ["__main__ block"])]
+    calls = "setup_variable()\n\nfor name in NAMES:\n    register(name)\n"
+    assert stepdiff.outline_changes("", calls) == [
+        ("added calls", ["setup_variable()", "register(name)"])
+    ]
+    # Only code that binds and calls nothing is named by its first line.
+    assert stepdiff.outline_changes("", "if DEBUG:\n    pass\n") == [
+        ("added statements", ["if DEBUG:"])
+    ]
+
+
+def long_step(tmp_path, extra):
+    """step01/step02 where step02's dezero.py gains `extra` (plus 70 lines)."""
+    filler = "".join(f"N{i} = {i}\n" for i in range(70))
+    write(
+        tmp_path,
+        {
+            "step01/dezero.py": STEP01,
+            "step02/dezero.py": STEP01 + extra + "\n\n" + filler,
+        },
+    )
+    return stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+
+
+def test_a_long_diff_starts_with_the_definitions_the_step_adds(tmp_path):
+    diff = long_step(tmp_path, ADD + "\n\nclass Add(Function):\n    pass\n")
+    lines = stepdiff.render_text(diff, summary=False).splitlines()
+    assert lines[1:5] == [
+        "",
+        "Start here: the definitions step02 adds",
+        "  dezero.py: add, Add",
+        "",
+    ]
+    # A short diff needs no pointer: its summary is the first screen.
+    short = stepdiff.compare(tmp_path / "step01", tmp_path / "step01")
+    assert "Start here" not in stepdiff.render_text(short)
+
+
+def test_start_here_names_changed_definitions_when_nothing_is_added(tmp_path):
+    diff = long_step(tmp_path, "")
+    diff.files[0].new_lines[0] = '"""Tiny framework, longer docstring."""'
+    diff.files[0].new_lines[-1] = "    x = None  # a change inside the filler"
+    assert stepdiff.core_definitions(diff) == ("", [])
+    changed = STEP01.replace("return x < 0", "return x <= 0")
+    write(tmp_path, {"step02/dezero.py": changed + "\n" * 80})
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+    action, found = stepdiff.core_definitions(diff)
+    assert (action, [(c.new_path, names) for c, names in found]) == (
+        "changed",
+        [("dezero.py", ["is_negative"])],
+    )
+
+
+def test_start_here_puts_the_framework_and_new_files_first(tmp_path):
+    write(
+        tmp_path,
+        {
+            "step01/dezero/core.py": "X = 1\n",
+            "step01/demo.py": "print(1)\n",
+            "step02/dezero/core.py": "X = 1\n\n\ndef later():\n    pass\n",
+            "step02/dezero/cuda.py": "def get_array_module(x):\n    return x\n",
+            "step02/demo.py": "def fit():\n    pass\n",
+            "step02/tests/test_cuda.py": "def test_it():\n    pass\n",
+        },
+    )
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02", True)
+    action, found = stepdiff.core_definitions(diff)
+    assert action == "added"
+    assert [(c.new_path, names) for c, names in found] == [
+        ("dezero/cuda.py", ["get_array_module"]),
+        ("dezero/core.py", ["later"]),
+        ("demo.py", ["fit"]),
+    ]
+
+
+def test_long_summary_lines_wrap_under_their_text(tmp_path):
+    defs = "".join(f"\n\ndef function_number_{i}(x):\n    return x\n" for i in range(8))
+    diff = long_step(tmp_path, defs)
+    lines = stepdiff.render_text(diff, body=False).splitlines()
+    added = lines[lines.index("dezero.py: +104 -0") + 1 :]
+    assert added[0].startswith("  added: function_number_0, ")
+    assert added[1].startswith("      function_number_")
+    assert max(map(len, lines)) <= stepdiff.TEXT_WIDTH
+
+
+@REAL_STEPS
+def test_real_step_52_names_definitions_and_says_where_to_start(capsys):
+    assert stepdiff.main(["52", "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[2:4] == [
+        "Start here: the definitions step52 adds",
+        "  dezero/cuda.py: get_array_module, as_numpy, as_cupy",
+    ]
+    summary = out.split("\nmodified: ")[0]
+    assert "try:" not in summary and "statements" not in summary
+    assert "  added assignments: array_types\n  added imports: cupy\n" in summary

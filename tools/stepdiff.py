@@ -15,12 +15,14 @@ import argparse
 import ast
 import copy
 import difflib
+import functools
 import html
 import io
 import itertools
 import keyword
 import os
 import sys
+import textwrap
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,18 @@ CONTEXT = 3  # unchanged lines shown around each change
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 ANSI = {"bold": "1", "added": "32", "removed": "31", "changed": "33", "hunk": "36"}
 ACTIONS = ("added", "removed", "changed")
-KIND_SUFFIX = {"def": "", "statement": " statements", "import": " imports"}
+KIND_SUFFIX = {
+    "def": "",
+    "assignment": " assignments",
+    "import": " imports",
+    "call": " calls",
+    "statement": " statements",
+}
+# Module-level blocks whose bodies are read for the names they bind.
+BLOCK_NODES = (ast.If, ast.Try, ast.TryStar, ast.With, ast.For, ast.While, ast.Match)
+MAIN_BLOCK = "__main__ block"  # if __name__ == "__main__":
+LONG_DIFF = 60  # a text diff longer than this many lines starts with "Start here"
+TEXT_WIDTH = 88  # summary lines wrap here
 HEADLINES = {
     "modified": "modified: {new}",
     "renamed": "renamed: {old} -> {new} ({pct}% similar)",
@@ -117,6 +130,16 @@ class FileChange:
         """Whether the file is Python source (highlighted and outlined)."""
         return (self.new_path or self.old_path).endswith(".py")
 
+    @functools.cached_property
+    def structure(self) -> list[tuple[str, list[str]]] | SyntaxError:
+        """outline_changes of the two sides ([] for other files), or the error."""
+        if not self.is_python:
+            return []
+        try:
+            return outline_changes("\n".join(self.old_lines), "\n".join(self.new_lines))
+        except SyntaxError as error:
+            return error
+
 
 @dataclass
 class StepDiff:
@@ -125,6 +148,28 @@ class StepDiff:
     old_name: str
     new_name: str
     files: list[FileChange]
+    old_dir: Path | None = None  # where the steps lie, when compare() made it
+    new_dir: Path | None = None
+    include_all: bool = True  # whether files holds more than the framework
+
+    def left_out(self) -> list[FileChange]:
+        """demo.py when it changed but is not in files (a framework-only diff)."""
+        if self.include_all or self.old_dir is None or self.new_dir is None:
+            return []
+        old, new = self.old_dir / "demo.py", self.new_dir / "demo.py"
+        old_lines = read_lines(old) if old.is_file() else []
+        new_lines = read_lines(new) if new.is_file() else []
+        if old_lines == new_lines:
+            return []
+        status = {(True, True): "modified", (False, True): "added"}
+        change = FileChange(
+            status.get((old.is_file(), new.is_file()), "deleted"),
+            "demo.py" if old.is_file() else None,
+            "demo.py" if new.is_file() else None,
+            old_lines,
+            new_lines,
+        )
+        return [change]
 
     @property
     def header(self) -> str:
@@ -240,7 +285,7 @@ def compare(old_dir: Path, new_dir: Path, include_all: bool = False) -> StepDiff
             changes.append(FileChange("added", None, n, [], new[n]))
     changes += [FileChange("deleted", o, None, old[o], []) for o in gone]
     changes.sort(key=lambda change: change.new_path or change.old_path)
-    return StepDiff(old_dir.name, new_dir.name, changes)
+    return StepDiff(old_dir.name, new_dir.name, changes, old_dir, new_dir, include_all)
 
 
 # --- Structural summary from the AST -----------------------------------------
@@ -272,22 +317,50 @@ def is_docstring(node: ast.stmt) -> bool:
 
 
 def statement_name(node: ast.stmt) -> str:
-    """Other module-level code by its first line, e.g. 'if __name__ == ...:'."""
+    """Other module-level code by its first line, e.g. 'setup_variable()'."""
     first = ast.unparse(node).split("\n")[0]
     return first if len(first) <= 50 else first[:49] + "…"
 
 
+def is_main_block(node: ast.stmt) -> bool:
+    """Whether a statement is `if __name__ == "__main__":`."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = [side.id for side in sides if isinstance(side, ast.Name)]
+    values = [side.value for side in sides if isinstance(side, ast.Constant)]
+    return names == ["__name__"] and values == ["__main__"]
+
+
+def block_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists inside a try/if/with/for/while/match block."""
+    bodies = [getattr(node, name, []) for name in ("body", "orelse", "finalbody")]
+    bodies += [handler.body for handler in getattr(node, "handlers", [])]
+    bodies += [case.body for case in getattr(node, "cases", [])]
+    return bodies
+
+
 def outline(source: str) -> dict[tuple[str, str], list[str]]:
-    """(kind, name) -> AST dumps of the module's definitions and statements."""
+    """(kind, name) -> AST dumps of the module's definitions and statements.
+
+    Kinds: def (functions, classes, methods, the module docstring, the
+    `__main__` block), assignment, import, call (a bare call such as
+    `setup_variable()`) and, for code that binds and calls nothing, statement.
+    A block such as `try: import cupy ... except ImportError: ...` is read for
+    the names it binds, so it is listed as 'cupy' and 'array_types', not 'try:'.
+    """
     items: dict[tuple[str, str], list[str]] = {}
 
     def add(kind: str, name: str, node: ast.AST | None = None) -> None:
         """Record one definition or statement under its (kind, name)."""
-        dump = ast.dump(node) if node else ""  # imports: only presence counts
-        items.setdefault((kind, name), []).append(dump)
+        dumps = items.setdefault((kind, name), [])
+        if node is not None:
+            dumps.append(ast.dump(node))
+        elif not dumps:  # imports: only presence counts
+            dumps.append("")
 
-    tree = ast.parse(source)
-    for node in tree.body:
+    def visit(node: ast.stmt, first: bool, inside: bool = False) -> None:
+        """Record one module-level statement (or one inside a block)."""
         if isinstance(node, FUNCTION_NODES):
             add("def", node.name, node)
         elif isinstance(node, ast.ClassDef):
@@ -298,14 +371,29 @@ def outline(source: str) -> dict[tuple[str, str], list[str]]:
                 if isinstance(method, FUNCTION_NODES):
                     add("def", f"{node.name}.{method.name}", method)
         elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            add("statement", assigned_names(node), node)
+            add("assignment", assigned_names(node), node)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             for name in import_names(node):
                 add("import", name)
-        elif is_docstring(node) and node is tree.body[0]:
+        elif is_docstring(node) and first:
             add("def", "module docstring", node)
-        else:
+        elif is_main_block(node):
+            add("def", MAIN_BLOCK, node)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            add("call", statement_name(node), node)
+        elif isinstance(node, BLOCK_NODES):
+            before = sum(map(len, items.values()))
+            for body in block_bodies(node):
+                for inner in body:
+                    visit(inner, False, True)
+            if sum(map(len, items.values())) == before:  # binds and calls nothing
+                add("statement", statement_name(node), node)
+        elif not inside:  # inside a block, `pass` and the like name nothing
             add("statement", statement_name(node), node)
+
+    tree = ast.parse(source)
+    for index, node in enumerate(tree.body):
+        visit(node, index == 0)
     return items
 
 
@@ -343,15 +431,57 @@ def summary_items(change: FileChange) -> list[tuple[str, str]]:
     """(category, text) lines under one file's heading; category '' for notes."""
     if not change.is_python:
         return []
-    try:
-        found = outline_changes(
-            "\n".join(change.old_lines), "\n".join(change.new_lines)
-        )
-    except SyntaxError as error:
-        return [("", f"not parsed: {error.msg} (line {error.lineno})")]
+    found = change.structure
+    if isinstance(found, SyntaxError):
+        return [("", f"not parsed: {found.msg} (line {found.lineno})")]
     if not found:
         return [("", "no structural changes")]
     return [(category, ", ".join(names)) for category, names in found]
+
+
+def core_rank(change: FileChange) -> tuple[int, int]:
+    """Sort key of a file in "Start here": framework first, new files first."""
+    path = change.new_path or change.old_path
+    top = path.split("/")[0]
+    place = 0 if top in ("dezero", "dezero.py") else 1 if path == "demo.py" else 2
+    return place, 0 if change.status in ("added", "copied") else 1
+
+
+def core_definitions(diff: StepDiff) -> tuple[str, list[tuple[FileChange, list[str]]]]:
+    """Where the lesson's core is: the definitions the step adds, file by file.
+
+    Returns ('added', [(file, names)]) with the framework's files first and new
+    files before edited ones; ('changed', ...) when the step adds no definition;
+    ('', []) when it changes none. Tests, the module docstring and the
+    `__main__` block are left out: they are not where a lesson starts.
+    """
+    files = sorted(
+        (change for change in diff.files if not is_test_file(change)), key=core_rank
+    )
+    for action in ("added", "changed"):
+        found = []
+        for change in files:
+            structure = change.structure
+            if isinstance(structure, SyntaxError):
+                continue
+            names = [
+                name
+                for category, names in structure
+                if category == action
+                for name in names
+                if name not in ("module docstring", MAIN_BLOCK)
+            ]
+            if names:
+                found.append((change, names))
+        if found:
+            return action, found
+    return "", []
+
+
+def is_test_file(change: FileChange) -> bool:
+    """Whether a file is part of a step's tests (tests/, conftest.py)."""
+    path = change.new_path or change.old_path
+    return path.split("/")[0] == "tests" or path.rsplit("/")[-1] == "conftest.py"
 
 
 def summary_entries(diff: StepDiff) -> list[tuple[FileChange, list[tuple[str, str]]]]:
@@ -395,6 +525,18 @@ def unified_lines(diff: StepDiff, change: FileChange, color: bool) -> list[str]:
     return lines
 
 
+def wrapped(text: str, indent: str) -> list[str]:
+    """A summary line wrapped to TEXT_WIDTH columns, continued under its text."""
+    return textwrap.wrap(
+        text,
+        TEXT_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def summary_lines(diff: StepDiff, color: bool) -> list[str]:
     """The structural summary: a heading per file, then what changed in it."""
     lines = []
@@ -402,23 +544,49 @@ def summary_lines(diff: StepDiff, color: bool) -> list[str]:
         heading = f"{change.label}: +{change.added} -{change.removed}"
         lines.append(paint(heading, "bold", color))
         for category, text in items:
-            if category:
+            wrap = wrapped(f"{category}: {text}" if category else text, "  ")
+            if category:  # colour the category once the line is wrapped
                 style = category.split()[0]
-                text = f"{paint(category, style, color)}: {text}"
-            lines.append("  " + text)
+                wrap[0] = wrap[0].replace(category, paint(category, style, color), 1)
+            lines += wrap
+    for change in diff.left_out():
+        verb = {"modified": "also changed", "added": "is new"}.get(change.status)
+        stat = f"+{change.added} -{change.removed}"
+        lines.append(f"(demo.py {verb or 'is gone'}, {stat}: --all shows it)")
     return lines or ["no changes"]
+
+
+def start_lines(diff: StepDiff, color: bool) -> list[str]:
+    """ "Start here": the definitions the step adds (or changes), file by file."""
+    action, found = core_definitions(diff)
+    if not found:
+        return []
+    verb = {"added": "adds", "changed": "changes"}[action]
+    lines = [
+        paint(f"Start here: the definitions {diff.new_name} {verb}", "bold", color)
+    ]
+    for change, names in found:
+        path = change.new_path or change.old_path
+        lines += wrapped(f"{path}: {', '.join(names)}", "  ")
+    return lines
 
 
 def render_text(
     diff: StepDiff, color: bool = False, summary: bool = True, body: bool = True
 ) -> str:
-    """The terminal output: header line, structural summary and unified diff."""
+    """The terminal output: header line, structural summary and unified diff.
+
+    A diff longer than LONG_DIFF lines first says where to start reading.
+    """
+    files = [unified_lines(diff, change, color) for change in diff.files]
     lines = [paint(diff.header, "bold", color)]
+    if sum(len(file) + 1 for file in files) > LONG_DIFF:
+        lines += ["", *start_lines(diff, color)]
     if summary:
         lines += ["", *summary_lines(diff, color)]
     if body:
-        for change in diff.files:
-            lines += ["", *unified_lines(diff, change, color)]
+        for file in files:
+            lines += ["", *file]
     return "\n".join(lines) + "\n"
 
 
