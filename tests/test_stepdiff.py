@@ -321,6 +321,7 @@ class PageChecker(HTMLParser):
     def __init__(self):
         super().__init__()
         self.stack, self.rows, self.cell = [], [], None
+        self.spans = []  # colspan of every code cell, in order
 
     def handle_starttag(self, tag, attrs):
         if tag not in self.VOID:
@@ -331,6 +332,7 @@ class PageChecker(HTMLParser):
         if tag == "td" and css.split()[:1] == ["code"]:
             self.cell = [css, ""]
             self.rows[-1].append(self.cell)
+            self.spans.append(int(dict(attrs).get("colspan") or 1))
 
     def handle_endtag(self, tag):
         assert self.stack.pop() == tag, f"</{tag}> closes something else"
@@ -596,3 +598,214 @@ def test_real_step_52_names_definitions_and_says_where_to_start(capsys):
     summary = out.split("\nmodified: ")[0]
     assert "try:" not in summary and "statements" not in summary
     assert "  added assignments: array_types\n  added imports: cupy\n" in summary
+
+
+LESSON = """# Step 02 — Loops instead of recursion
+
+Stage 1 · book step 02 · previous: [step 01](../step01/README.md)
+
+Replaces: `Variable.backward`
+
+## What this step adds, and why
+
+The *algorithm* stays; `backward` now runs a **loop** (see
+[step 01](../step01/README.md)) & never recurses.
+
+More text that is not the first paragraph.
+"""
+
+
+def lesson_root(tmp_path):
+    """Steps 1 and 2 with lessons, a one-line framework change, a long demo change."""
+    demo = "".join(f"print({i})\n" for i in range(30))
+    write(
+        tmp_path,
+        {
+            "step01/README.md": "# Step 01 — Recursion\n\nText.\n",
+            "step01/dezero.py": STEP01,
+            "step01/demo.py": "print('old demo')\n",
+            "step02/README.md": LESSON,
+            "step02/dezero.py": STEP01.replace("x < 0", "x <= 0"),
+            "step02/demo.py": demo,
+        },
+    )
+    return stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+
+
+def test_html_header_names_both_steps_and_opens_the_lesson(tmp_path):
+    diff = lesson_root(tmp_path)
+    page = stepdiff.render_html(diff, page=tmp_path / "out" / "diff.html")
+    check_page(page)
+    assert (
+        '<h1><span class="old">Step 01 — Recursion</span> <span class="arrow">→</span> '
+        '<span class="new">Step 02 — Loops instead of recursion</span></h1>'
+    ) in page
+    assert (
+        '<p class="intro">The <em>algorithm</em> stays; <code>backward</code> now runs '
+        "a <strong>loop</strong> (see step 01) &amp; never recurses.</p>"
+    ) in page
+    assert "More text" not in page
+    # The link works from where the page is written, and moves with the repository.
+    assert '<a href="../step02/README.md">the lesson: step02/README.md</a>' in page
+    uri = (tmp_path / "step02" / "README.md").as_uri()
+    assert f'<a href="{uri}">' in stepdiff.render_html(diff)  # no page: absolute
+
+
+def test_html_link_from_the_command_line_is_relative_to_the_page(capsys, tmp_path):
+    lesson_root(tmp_path)
+    target = tmp_path / "pages" / "deep" / "d.html"
+    assert run(capsys, tmp_path, 1, 2, "--html", target)[0] == 0
+    href = target.read_text().split('<p class="stat">')[1].split('href="')[1]
+    assert href.startswith('../../step02/README.md"')
+    assert (target.parent / href.split('"')[0]).resolve().is_file()
+
+
+def test_lesson_intro_without_a_readme_or_a_heading(tmp_path):
+    write(tmp_path, {"step03/README.md": "# Step 03 — Short\n\nNo heading here.\n"})
+    assert stepdiff.lesson_intro(tmp_path / "step03") == ("Step 03 — Short", "")
+    (tmp_path / "step04").mkdir()
+    assert stepdiff.lesson_intro(tmp_path / "step04") == ("step04", "")
+    assert stepdiff.lesson_intro(None) == ("", "")
+
+
+def test_html_summary_is_folded_and_the_long_demo_is_open(tmp_path):
+    diff = lesson_root(tmp_path)
+    page = stepdiff.render_html(diff)
+    assert '<details><summary><h2>Summary</h2> <span class="stat">1 file,' in page
+    # The framework changed one line, the demo thirty: the demo tells the story.
+    assert '<details class="demo" open><summary><h2>modified: demo.py</h2>' in page
+    assert "+30 −1, the demo changed more than the framework" in page
+    folded = stepdiff.render_html(diff, demo=False)
+    assert '<details class="demo"><summary><h2>modified: demo.py</h2>' in folded
+    assert "+30 −1, click to open" in folded
+    # --summary alone: nothing to fold, and no demo diff.
+    only = stepdiff.render_html(diff, body=False)
+    assert '<section class="summary"><h2>Summary</h2>' in only
+    assert "demo.py" not in only
+    # With --all the demo is one of the files, not a folded extra.
+    full = stepdiff.compare(tmp_path / "step01", tmp_path / "step02", True)
+    page = stepdiff.render_html(full)
+    assert 'class="demo"' not in page and page.count("<h2>modified: demo.py</h2>") == 1
+
+
+def test_html_a_small_demo_change_is_folded(root):
+    diff = stepdiff.compare(root / "step01", root / "step02")  # demo.py: +1 -1
+    page = stepdiff.render_html(diff)
+    assert '<details class="demo"><summary><h2>modified: demo.py</h2>' in page
+    assert "+1 −1, click to open" in page
+
+
+def test_html_additions_use_the_full_width(tmp_path):
+    body = [f"x{i} = {i}" for i in range(20)]
+    new = body[:5] + ["def added():", "    return 1"] + body[5:]
+    new[16] = "x14 = 'changed'"
+    new[18:18] = ["y = 2"]
+    write(
+        tmp_path,
+        {
+            "step01/dezero.py": "\n".join(body) + "\n",
+            "step02/dezero.py": "\n".join(new) + "\n",
+            "step02/extra.py": "def fresh():\n    return 2\n",
+        },
+    )
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02", True)
+    page = stepdiff.render_html(diff)
+    checker = PageChecker()
+    checker.feed(page)
+    flat = [cell for row in checker.rows for cell in row]
+    cells = [
+        (css, text, span) for (css, text), span in zip(flat, checker.spans, strict=True)
+    ]
+    # A hunk that only adds: its context and its lines in one column (new numbers).
+    assert ("code", "x4 = 4", 3) in cells
+    assert ("code ins", "def added():", 3) in cells
+    assert ("code ins", "    return 1", 3) in cells
+    # A hunk that changes a line: side by side, its pure addition still full width.
+    assert ("code del", "x14 = 14", 1) in cells and (
+        "code ins",
+        "x14 = 'changed'",
+        1,
+    ) in cells
+    assert ("code ins", "y = 2", 3) in cells
+    assert ("code", "x15 = 15", 1) in cells
+    assert '<td class="ln ins">6</td><td class="code ins" colspan="3"><span' in page
+    # A new file: one heading cell across the table, every line full width.
+    extra = page.split('id="f-extra-py"')[1].split("</section>")[0]
+    assert '<thead><tr><th colspan="4">step02/extra.py</th></tr></thead>' in extra
+    assert extra.count('colspan="3"') == 2 and "code none" not in extra
+    deleted = stepdiff.compare(tmp_path / "step02", tmp_path / "step01", True)
+    gone = stepdiff.render_html(deleted).split('id="f-extra-py"')[1]
+    assert '<th colspan="4">step02/extra.py</th>' in gone
+    assert '<td class="ln del">1</td><td class="code del" colspan="3">' in gone
+
+
+def test_html_wrapped_lines_keep_their_indentation(root):
+    page = stepdiff.render_html(stepdiff.compare(root / "step01", root / "step02"))
+    # Each code cell carries its indentation; the CSS hangs wrapped lines under it.
+    assert '<td class="code ins" style="--i:8">        <span class="t-kw">while' in page
+    assert '<td class="code" style="--i:4">    <span class="t-kw">def</span>' in page
+    assert '<td class="code"><span class="t-kw">class</span>' in page  # none at 0
+    css = stepdiff.CSS_PATH.read_text()
+    rule = css.split("table.diff td.code {")[1].split("}")[0]
+    assert "white-space: pre-wrap;" in rule
+    assert "padding-left: calc(0.4em + (var(--i, 0) + 2) * 1ch);" in rule
+    assert "text-indent: calc((var(--i, 0) + 2) * -1ch);" in rule
+    assert stepdiff.indent_style("\tx") == ' style="--i:4"'
+
+
+def test_html_start_here_links_to_the_added_definitions(tmp_path):
+    diff = long_step(tmp_path, ADD + "\n\nclass Add(Function):\n    pass\n")
+    page = stepdiff.render_html(diff)
+    start = page.split('<p class="start">')[1].split("</p>")[0]
+    assert start == (
+        "<strong>Start here</strong> (step02 adds): "
+        '<a href="#d-dezero-py--add"><code>add</code></a>, '
+        '<a href="#d-dezero-py--Add"><code>Add</code></a>'
+    )
+    assert '<tr class="one" id="d-dezero-py--add"><td class="ln ins">' in page
+    # A definition whose first line is not shown links to its file instead.
+    assert stepdiff.start_html(diff, "") == start.join(
+        ['<p class="start">', "</p>"]
+    ).replace("#d-dezero-py--add", "#f-dezero-py").replace(
+        "#d-dezero-py--Add", "#f-dezero-py"
+    )
+
+
+def test_definition_lines_find_methods_and_blocks():
+    source = (
+        "try:\n    def f():\n        pass\nexcept E:\n    pass\n\n"
+        "class C:\n    def m(self):\n        pass\n"
+    )
+    assert stepdiff.definition_lines(source) == {"f": 2, "C": 7, "C.m": 8}
+    assert stepdiff.definition_lines("def broken(:\n") == {}
+
+
+@pytest.mark.skipif(
+    not all((REPO / f"step{n:02d}").is_dir() for n in (8, 9, 41, 42, 51, 52)),
+    reason="real step directories 8, 9, 41, 42, 51, 52 not written yet",
+)
+def test_real_pages_8_9_41_42_51_52(tmp_path):
+    pages = {}
+    for old, new in ((8, 9), (41, 42), (51, 52)):
+        diff = stepdiff.compare(REPO / f"step{old:02d}", REPO / f"step{new:02d}")
+        pages[new] = stepdiff.render_html(diff, page=tmp_path / "d.html")
+        check_page(pages[new])
+        title = stepdiff.lesson_intro(REPO / f"step{new:02d}")[0]
+        assert f'<span class="new">{title}</span>' in pages[new]
+    # 41 -> 42: the framework adds 54 lines, the demo holds the story and is open.
+    assert '<details class="demo" open>' in pages[42]
+    assert '<details class="demo"><summary>' in pages[9]
+    # 51 -> 52: the new module comes first in "Start here", linked to its row.
+    assert '(step52 adds): <a href="#d-dezero-cuda-py--get_array_module">' in pages[52]
+    assert 'id="d-dezero-cuda-py--get_array_module"' in pages[52]
+
+
+def test_every_lesson_has_a_title_and_an_opening_paragraph():
+    steps = sorted(REPO.glob("step[0-9][0-9]"))
+    if not steps:
+        pytest.skip("no step directories yet")
+    for step in steps:
+        title, intro = stepdiff.lesson_intro(step)
+        number = step.name.removeprefix("step")
+        assert title.startswith(f"Step {number} — "), step
+        assert len(intro) > 40, f"{step.name}/README.md: no first paragraph found"

@@ -21,6 +21,7 @@ import io
 import itertools
 import keyword
 import os
+import re
 import sys
 import textwrap
 import tokenize
@@ -671,8 +672,58 @@ def line_html(text: str, classes: list[str], marks: list[bool]) -> str:
     return "".join(out)
 
 
+def indent_style(text: str) -> str:
+    """The cell's indentation as a CSS variable, for the hanging indent."""
+    width = len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
+    return f' style="--i:{width}"' if width else ""
+
+
+def slug(text: str) -> str:
+    """An HTML id fragment: letters, digits and _ kept, the rest as '-'."""
+    return re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-")
+
+
+def file_anchor(change: FileChange) -> str:
+    """The id of a file's section, e.g. 'f-dezero-cuda-py'."""
+    return "f-" + slug(change.new_path or change.old_path)
+
+
+def def_anchor(change: FileChange, name: str) -> str:
+    """The id of the row where `name` is defined, e.g. 'd-dezero-cuda-py--as_cupy'."""
+    return f"d-{slug(change.new_path or change.old_path)}--{slug(name)}"
+
+
+def definition_lines(source: str) -> dict[str, int]:
+    """name -> 1-based line of each function, class and method (as in outline)."""
+    lines: dict[str, int] = {}
+
+    def visit(nodes: list[ast.stmt], owner: str) -> None:
+        """Record the definitions among nodes, looking into blocks and classes."""
+        for node in nodes:
+            if isinstance(node, (*FUNCTION_NODES, ast.ClassDef)):
+                lines.setdefault(owner + node.name, node.lineno)
+                if isinstance(node, ast.ClassDef) and not owner:
+                    visit(node.body, node.name + ".")
+            elif isinstance(node, BLOCK_NODES) and not owner:
+                for body in block_bodies(node):
+                    visit(body, owner)
+
+    try:
+        visit(ast.parse(source).body, "")
+    except SyntaxError:
+        pass
+    return lines
+
+
 class SideBySide:
-    """Builds the table rows of one file: old side left, new side right."""
+    """Builds the table rows of one file: old side left, new side right.
+
+    Lines that are only added (or only removed), and so a new or deleted file,
+    span the full width instead of lying beside an empty grey half; a hunk
+    that only adds (or only removes) shows its context in one column too.
+    Rows where the new side defines a function, class or method get an id
+    (def_anchor), so that "Start here" can link to them.
+    """
 
     def __init__(self, change: FileChange):
         """Highlight both sides once."""
@@ -682,37 +733,71 @@ class SideBySide:
             "old": (change.old_lines, syntax_classes(change.old_lines, python)),
             "new": (change.new_lines, syntax_classes(change.new_lines, python)),
         }
+        found = definition_lines("\n".join(change.new_lines)) if python else {}
+        self.anchors = {
+            line - 1: def_anchor(change, name) for name, line in found.items()
+        }
+
+    def code(self, side: str, index: int, kind: str, marks=None, span: int = 1) -> str:
+        """The line-number and code cells of one line of one side."""
+        lines, classes = self.sides[side]
+        text = lines[index]
+        code = line_html(text, classes[index], marks or [False] * len(text))
+        css = f"code {kind}".strip()
+        wide = f' colspan="{span}"' if span > 1 else ""
+        number = f"ln {kind}" if span > 1 and kind else "ln"  # whose number it is
+        return (
+            f'<td class="{number}">{index + 1}</td>'
+            f'<td class="{css}"{wide}{indent_style(text)}>{code}</td>'
+        )
 
     def cell(self, side: str, index: int | None, kind: str, marks=None) -> str:
         """The line-number and code cells of one side of a row."""
         if index is None:
             return '<td class="ln"></td><td class="code none"></td>'
-        lines, classes = self.sides[side]
-        text = lines[index]
-        code = line_html(text, classes[index], marks or [False] * len(text))
-        css = f"code {kind}".strip()
-        return f'<td class="ln">{index + 1}</td><td class="{css}">{code}</td>'
+        return self.code(side, index, kind, marks)
+
+    def row(self, cells: str, new_index: int | None = None, css: str = "") -> str:
+        """A table row; the row of a definition's first line carries its id."""
+        attrs = f' class="{css}"' if css else ""
+        if new_index in self.anchors:
+            attrs += f' id="{self.anchors[new_index]}"'
+        return f"<tr{attrs}>{cells}</tr>"
+
+    def hunks(self) -> list[int | list[tuple[str, int, int, int, int]]]:
+        """The opcodes cut into hunks; an int between them counts hidden lines.
+
+        Unchanged runs keep CONTEXT lines next to each change (none before the
+        file's first line or after its last); a gap of one line is shown.
+        """
+        out: list = []
+        hunk: list[tuple[str, int, int, int, int]] = []
+        old_end, new_end = len(self.change.old_lines), len(self.change.new_lines)
+        for tag, i1, i2, j1, j2 in self.change.opcodes:
+            if tag != "equal":
+                hunk.append((tag, i1, i2, j1, j2))
+                continue
+            head = 0 if i1 == j1 == 0 else CONTEXT
+            tail = 0 if (i2, j2) == (old_end, new_end) else CONTEXT
+            if i2 - i1 <= head + tail + 1:
+                hunk.append((tag, i1, i2, j1, j2))
+                continue
+            if head:
+                hunk.append((tag, i1, i1 + head, j1, j1 + head))
+            if hunk:
+                out.append(hunk)
+            out.append(i2 - i1 - head - tail)
+            hunk = [(tag, i2 - tail, i2, j2 - tail, j2)] if tail else []
+        if hunk:
+            out.append(hunk)
+        return out
 
     def equal_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
-        """Unchanged lines, long runs collapsed to CONTEXT lines around changes."""
-        head = 0 if i1 == j1 == 0 else CONTEXT
-        at_end = i2 == len(self.change.old_lines) and j2 == len(self.change.new_lines)
-        tail = 0 if at_end else CONTEXT
-        shown = list(range(i2 - i1))
-        if i2 - i1 > head + tail + 1:
-            shown = [*range(head), None, *range(i2 - i1 - tail, i2 - i1)]
-        rows = []
-        for k in shown:
-            if k is None:
-                hidden = i2 - i1 - head - tail
-                rows.append(
-                    f'<tr class="skip"><td colspan="4">… {hidden} unchanged lines</td>'
-                    "</tr>"
-                )
-            else:
-                old, new = self.cell("old", i1 + k, ""), self.cell("new", j1 + k, "")
-                rows.append(f"<tr>{old}{new}</tr>")
-        return rows
+        """Unchanged lines, side by side."""
+        return [
+            self.row(self.cell("old", i, "") + self.cell("new", j, ""), j)
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+        ]
 
     def changed_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
         """Removed lines left, added lines right, paired row by row."""
@@ -726,22 +811,54 @@ class SideBySide:
                 old_marks, new_marks = inline_marks(old_text, new_text)
             old = self.cell("old", i, "del", old_marks)
             new = self.cell("new", j, "ins", new_marks)
-            rows.append(f"<tr>{old}{new}</tr>")
+            rows.append(self.row(old + new, j))
+        return rows
+
+    def one_column_rows(self, hunk: list, side: str) -> list[str]:
+        """Lines only added (side 'new') or only removed, and their context, full width.
+
+        The line numbers are the new file's for added lines, the old file's for
+        removed ones; their cell is coloured like the line.
+        """
+        kind = "ins" if side == "new" else "del"
+        rows = []
+        for tag, i1, i2, j1, j2 in hunk:
+            start, stop = (j1, j2) if side == "new" else (i1, i2)
+            css = "" if tag == "equal" else kind
+            for index in range(start, stop):
+                cells = self.code(side, index, css, span=3)
+                rows.append(self.row(cells, index if side == "new" else None, "one"))
         return rows
 
     def rows(self) -> list[str]:
         """All rows of the file's table."""
         rows = []
-        for tag, i1, i2, j1, j2 in self.change.opcodes:
-            if tag == "equal":
-                rows += self.equal_rows(i1, i2, j1, j2)
-            else:
-                rows += self.changed_rows(i1, i2, j1, j2)
+        for hunk in self.hunks():
+            if isinstance(hunk, int):
+                rows.append(
+                    f'<tr class="skip"><td colspan="4">… {hunk} unchanged lines</td>'
+                    "</tr>"
+                )
+                continue
+            tags = {op[0] for op in hunk} - {"equal"}
+            if tags in ({"insert"}, {"delete"}):
+                rows += self.one_column_rows(hunk, "new" if "insert" in tags else "old")
+                continue
+            for op in hunk:
+                tag, i1, i2, j1, j2 = op
+                if tag == "equal":
+                    rows += self.equal_rows(i1, i2, j1, j2)
+                elif tag == "replace":
+                    rows += self.changed_rows(i1, i2, j1, j2)
+                else:  # lines only added or only removed here: full width too
+                    rows += self.one_column_rows(
+                        [op], "new" if tag == "insert" else "old"
+                    )
         return rows
 
 
-def summary_html(diff: StepDiff) -> str:
-    """The structural summary as nested HTML lists."""
+def summary_html(diff: StepDiff, collapsed: bool = False) -> str:
+    """The structural summary as nested HTML lists; collapsed: one click opens it."""
     items = []
     for change, lines in summary_entries(diff):
         inner = ""
@@ -759,29 +876,166 @@ def summary_html(diff: StepDiff) -> str:
             + "</li>"
         )
     body = f"<ul>{''.join(items)}</ul>" if items else "<p>No changes.</p>"
-    return f'<section class="summary"><h2>Summary</h2>{body}</section>'
+    if not collapsed:
+        return f'<section class="summary"><h2>Summary</h2>{body}</section>'
+    count = len(diff.files)
+    what = f"{count} file{'' if count == 1 else 's'}, what each adds and changes"
+    return (
+        f'<section class="summary"><details><summary><h2>Summary</h2> '
+        f'<span class="stat">{what}</span></summary>{body}</details></section>'
+    )
 
 
 def file_html(diff: StepDiff, change: FileChange) -> str:
-    """One file's heading and side-by-side table."""
+    """One file's heading and table (side by side, or one column where it only adds)."""
     old = f"{diff.old_name}/{change.old_path}" if change.old_path else "(none)"
     new = f"{diff.new_name}/{change.new_path}" if change.new_path else "(none)"
-    head = (
-        f'<tr><th colspan="2">{html.escape(old)}</th>'
-        f'<th colspan="2">{html.escape(new)}</th></tr>'
-    )
+    if change.status in ("added", "deleted"):
+        only = new if change.status == "added" else old
+        head = f'<tr><th colspan="4">{html.escape(only)}</th></tr>'
+    else:
+        head = (
+            f'<tr><th colspan="2">{html.escape(old)}</th>'
+            f'<th colspan="2">{html.escape(new)}</th></tr>'
+        )
     cols = '<col class="ln"><col class="code"><col class="ln"><col class="code">'
     rows = "\n".join(SideBySide(change).rows())
     return (
-        f'<section class="file"><h2>{html.escape(change.headline)}</h2>\n'
+        f'<section class="file {change.status}" id="{file_anchor(change)}">'
+        f"<h2>{html.escape(change.headline)}</h2>\n"
         f'<table class="diff"><colgroup>{cols}</colgroup>'
         f"<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody></table></section>"
     )
 
 
-def render_html(diff: StepDiff, summary: bool = True, body: bool = True) -> str:
-    """A self-contained side-by-side HTML page (inline CSS, no scripts)."""
+def inline_markdown(text: str) -> str:
+    """A lesson paragraph as HTML: `code`, **bold**, *italic*; links keep their text."""
+    out = []
+    for number, part in enumerate(text.split("`")):
+        if number % 2:
+            out.append(f"<code>{html.escape(part)}</code>")
+            continue
+        part = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", part)
+        part = html.escape(part, quote=False)
+        part = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", part)
+        out.append(
+            re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"<em>\1</em>", part)
+        )
+    return "".join(out)
+
+
+def lesson_intro(step: Path | None) -> tuple[str, str]:
+    """A step's title and its lesson's first paragraph, from README.md.
+
+    The title is the first line without its '# '; the paragraph is the first
+    one under the first '## ' heading. Blank when there is no README.
+    """
+    readme = step / "README.md" if step is not None else None
+    if readme is None or not readme.is_file():
+        return (step.name if step is not None else ""), ""
+    text = readme.read_text(encoding="utf-8")
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    title = blocks[0].split("\n")[0].lstrip("#").strip() if blocks else step.name
+    under_heading = False
+    for block in blocks[1:]:
+        if block.startswith("## "):
+            under_heading = True
+            block = block.partition("\n")[2].strip()
+        if under_heading and block and not block.startswith(("#", "```", "|")):
+            return title, " ".join(block.split())
+    return title, ""
+
+
+def lesson_link(step: Path, page: Path | None) -> str:
+    """Where the page links to the lesson: relative to the page when it is known."""
+    readme = (step / "README.md").resolve()
+    if page is None:
+        return readme.as_uri()
+    return Path(os.path.relpath(readme, page.resolve().parent)).as_posix()
+
+
+def header_html(diff: StepDiff, page: Path | None) -> str:
+    """Both steps' titles, the size of the diff, the lesson's opening and a link."""
+    old_title, _ = lesson_intro(diff.old_dir)
+    new_title, intro = lesson_intro(diff.new_dir)
+    titles = (
+        f'<span class="old">{html.escape(old_title or diff.old_name)}</span>'
+        ' <span class="arrow">→</span> '
+        f'<span class="new">{html.escape(new_title or diff.new_name)}</span>'
+    )
+    stat = html.escape(diff.header)
+    link = ""
+    if diff.new_dir is not None and (diff.new_dir / "README.md").is_file():
+        href = html.escape(lesson_link(diff.new_dir, page))
+        link = f' · <a href="{href}">the lesson: {diff.new_name}/README.md</a>'
+    parts = [f"<h1>{titles}</h1>", f'<p class="stat">{stat}{link}</p>']
+    if intro:
+        parts.append(f'<p class="intro">{inline_markdown(intro)}</p>')
+    return '<header class="steps">' + "".join(parts) + "</header>"
+
+
+def start_html(diff: StepDiff, page_body: str) -> str:
+    """ "Start here": links to the definitions the step adds (or changes)."""
+    action, found = core_definitions(diff)
+    if not found:
+        return ""
+    links = []
+    for change, names in found:
+        for name in names:
+            anchor = def_anchor(change, name)
+            if f'id="{anchor}"' not in page_body:
+                anchor = file_anchor(change)
+            links.append(f'<a href="#{anchor}"><code>{html.escape(name)}</code></a>')
+    verb = {"added": "adds", "changed": "changes"}[action]
+    return (
+        f'<p class="start"><strong>Start here</strong> ({diff.new_name} {verb}): '
+        + ", ".join(links)
+        + "</p>"
+    )
+
+
+def demo_carries_story(diff: StepDiff, demo: FileChange) -> bool:
+    """Whether the demo changed more than the framework did (41 -> 42)."""
+    framework = sum(change.added + change.removed for change in diff.files)
+    return demo.added + demo.removed > framework
+
+
+def demo_html(diff: StepDiff, demo: FileChange, open_: bool) -> str:
+    """demo.py's diff, folded behind one click unless it carries the story."""
+    stat = f"+{demo.added} −{demo.removed}"
+    why = (
+        "the demo changed more than the framework: it tells this step's story"
+        if open_
+        else "click to open"
+    )
+    return (
+        f'<details class="demo"{" open" if open_ else ""}><summary>'
+        f'<h2>{html.escape(demo.headline)}</h2> <span class="stat">{stat}, {why}'
+        f"</span></summary>{file_html(diff, demo)}</details>"
+    )
+
+
+def render_html(
+    diff: StepDiff,
+    summary: bool = True,
+    body: bool = True,
+    page: Path | None = None,
+    demo: bool | None = None,
+) -> str:
+    """A self-contained side-by-side HTML page (inline CSS, no scripts).
+
+    The header names both steps, opens with the new lesson's first paragraph
+    and links to it (relative to `page`, where the page will be written, else
+    an absolute file: URI). The summary is folded. demo.py, when the diff
+    leaves it out, follows the framework: open when it carries the step's story,
+    folded otherwise; demo=True or False forces it open or folded.
+    """
     title = html.escape(f"DeZero {diff.old_name} → {diff.new_name}")
+    files = [file_html(diff, change) for change in diff.files] if body else []
+    for change in diff.left_out() if body else []:
+        carries = demo_carries_story(diff, change) if demo is None else demo
+        files.append(demo_html(diff, change, carries))
+    page_body = "\n".join(files)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -789,14 +1043,14 @@ def render_html(diff: StepDiff, summary: bool = True, body: bool = True) -> str:
         f"<title>{title}</title>",
         f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>",
         "</head><body>",
-        f"<h1>{html.escape(diff.header)}</h1>",
+        header_html(diff, page),
+        start_html(diff, page_body),
     ]
     if summary:
-        parts.append(summary_html(diff))
-    if body:
-        parts += [file_html(diff, change) for change in diff.files]
+        parts.append(summary_html(diff, collapsed=body))
+    parts.append(page_body)
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return "\n".join(part for part in parts if part) + "\n"
 
 
 # --- Command line ------------------------------------------------------------
@@ -844,7 +1098,8 @@ def main(argv: list[str] | None = None) -> int:
     summary, body = not args.no_summary, not args.summary
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(render_html(diff, summary, body), encoding="utf-8")
+        page = render_html(diff, summary, body, page=args.html)
+        args.html.write_text(page, encoding="utf-8")
         print(f"wrote {args.html}")
         return 0
     try:
