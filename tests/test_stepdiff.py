@@ -809,3 +809,23 @@ def test_every_lesson_has_a_title_and_an_opening_paragraph():
         number = step.name.removeprefix("step")
         assert title.startswith(f"Step {number} — "), step
         assert len(intro) > 40, f"{step.name}/README.md: no first paragraph found"
+
+
+def test_replaced_lines_sit_beside_their_closest_match():
+    old = ["    y = np.sin(x)", "    return y"]
+    new = ["    xp = cuda.get_array_module(x)", "    y = xp.sin(x)", "    return y + 0"]
+    # In order, `y = np.sin` would face the new `xp = ...` line; by similarity
+    # it faces `y = xp.sin`, and the inserted line faces an empty cell.
+    assert stepdiff.pair_lines(old, new, 0, 2, 0, 3) == [(None, 0), (0, 1), (1, 2)]
+    unrelated = ["a = 1", "b = 2"], ["print('x')"]
+    assert stepdiff.pair_lines(*unrelated, 0, 2, 0, 1) == [(0, 0), (1, None)]
+    assert stepdiff.pair_lines(old, [], 0, 2, 0, 0) == [(0, None), (1, None)]
+
+
+def test_big_replaced_blocks_pair_in_order():
+    # The closest-pair search is quadratic: past PAIR_SEARCH line pairs it is skipped.
+    old = [f"value_{i} = compute({i})" for i in range(60)]
+    new = ["inserted = 0", *old[:-1]]
+    assert len(old) * len(new) > stepdiff.PAIR_SEARCH
+    assert stepdiff.pair_lines(old, new, 0, 60, 0, 60) == [(k, k) for k in range(60)]
+    assert stepdiff.pair_lines(old, new, 0, 10, 0, 10)[:2] == [(None, 0), (0, 1)]

@@ -52,6 +52,8 @@ BLOCK_NODES = (ast.If, ast.Try, ast.TryStar, ast.With, ast.For, ast.While, ast.M
 MAIN_BLOCK = "__main__ block"  # if __name__ == "__main__":
 LONG_DIFF = 60  # a text diff longer than this many lines starts with "Start here"
 TEXT_WIDTH = 88  # summary lines wrap here
+PAIR_RATIO = 0.6  # replaced lines at least this similar share a row in HTML
+PAIR_SEARCH = 2500  # ... searched for in blocks of at most this many line pairs
 HEADLINES = {
     "modified": "modified: {new}",
     "renamed": "renamed: {old} -> {new} ({pct}% similar)",
@@ -672,6 +674,41 @@ def line_html(text: str, classes: list[str], marks: list[bool]) -> str:
     return "".join(out)
 
 
+def pair_lines(
+    old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int
+) -> list[tuple[int | None, int | None]]:
+    """Rows for a replaced block: old[i1:i2] beside new[j1:j2].
+
+    Like difflib.Differ, the most similar pair of lines (ratio at least
+    PAIR_RATIO) shares a row and the lines before and after it are paired the
+    same way, so `y = np.sin(x)` lands beside `y = xp.sin(x)` rather than
+    beside a new line inserted above it. Unpaired lines face an empty cell;
+    without a similar pair (or in a block too big to search) lines pair in order.
+    """
+    best, at = PAIR_RATIO, None
+    if 0 < (i2 - i1) * (j2 - j1) <= PAIR_SEARCH:
+        lines = difflib.SequenceMatcher(None, autojunk=False)
+        for j in range(j1, j2):
+            lines.set_seq2(new[j])
+            for i in range(i1, i2):
+                lines.set_seq1(old[i])
+                if (
+                    lines.real_quick_ratio() > best
+                    and lines.quick_ratio() > best
+                    and lines.ratio() > best
+                ):
+                    best, at = lines.ratio(), (i, j)
+    if at is None:
+        count = max(i2 - i1, j2 - j1)
+        return [
+            (i1 + k if i1 + k < i2 else None, j1 + k if j1 + k < j2 else None)
+            for k in range(count)
+        ]
+    i, j = at
+    before = pair_lines(old, new, i1, i, j1, j)
+    return [*before, (i, j), *pair_lines(old, new, i + 1, i2, j + 1, j2)]
+
+
 def indent_style(text: str) -> str:
     """The cell's indentation as a CSS variable, for the hanging indent."""
     width = len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
@@ -800,11 +837,10 @@ class SideBySide:
         ]
 
     def changed_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
-        """Removed lines left, added lines right, paired row by row."""
+        """Removed lines left, added lines right, each beside its closest match."""
         rows = []
-        for k in range(max(i2 - i1, j2 - j1)):
-            i = i1 + k if i1 + k < i2 else None
-            j = j1 + k if j1 + k < j2 else None
+        old_lines, new_lines = self.change.old_lines, self.change.new_lines
+        for i, j in pair_lines(old_lines, new_lines, i1, i2, j1, j2):
             old_marks = new_marks = None
             if i is not None and j is not None:
                 old_text, new_text = self.change.old_lines[i], self.change.new_lines[j]
