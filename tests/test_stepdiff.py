@@ -829,3 +829,36 @@ def test_big_replaced_blocks_pair_in_order():
     assert len(old) * len(new) > stepdiff.PAIR_SEARCH
     assert stepdiff.pair_lines(old, new, 0, 60, 0, 60) == [(k, k) for k in range(60)]
     assert stepdiff.pair_lines(old, new, 0, 10, 0, 10)[:2] == [(None, 0), (0, 1)]
+
+
+def test_a_rewritten_block_is_shown_old_then_new_across_the_width(tmp_path):
+    old = ["x = 1", "def f(a):", "    return a * 2", "print(f(3))", "f(4)"]
+    new = ["x = 1", "class Model:", "    layers = []", "m = Model()", "m.fit()"]
+    write(
+        tmp_path,
+        {
+            "step01/dezero.py": "\n".join(old) + "\n",
+            "step02/dezero.py": "\n".join(new) + "\n",
+        },
+    )
+    diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
+    rows = check_page(stepdiff.render_html(diff))
+    assert rows[1] == [["code", "x = 1"], ["code", "x = 1"]]  # context: side by side
+    assert rows[2:] == [
+        [["code del", "def f(a):"]],
+        [["code del", "    return a * 2"]],
+        [["code del", "print(f(3))"]],
+        [["code del", "f(4)"]],
+        [["code ins", "class Model:"]],
+        [["code ins", "    layers = []"]],
+        [["code ins", "m = Model()"]],
+        [["code ins", "m.fit()"]],
+    ]
+    # Fewer than REWRITE lines a side, or lines that resemble each other: side by side.
+    lines = ["    y = np.sin(x)"] * 2, ["    y = xp.sin(x)"] * 2
+    assert not stepdiff.is_rewrite(*lines, [(0, 0), (1, 1)], *lines)
+    many = [f"    y{i} = np.sin(x)" for i in range(5)]
+    alike = [line.replace("np", "xp") for line in many]
+    pairs = [(i, i) for i in range(5)]
+    assert not stepdiff.is_rewrite(many, alike, pairs, many, alike)
+    assert stepdiff.is_rewrite(many, ["z"] * 5, pairs, many, ["z"] * 5)

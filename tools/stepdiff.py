@@ -52,8 +52,9 @@ BLOCK_NODES = (ast.If, ast.Try, ast.TryStar, ast.With, ast.For, ast.While, ast.M
 MAIN_BLOCK = "__main__ block"  # if __name__ == "__main__":
 LONG_DIFF = 60  # a text diff longer than this many lines starts with "Start here"
 TEXT_WIDTH = 88  # summary lines wrap here
-PAIR_RATIO = 0.6  # replaced lines at least this similar share a row in HTML
+PAIR_RATIO = 0.75  # replaced lines at least this similar share a row in HTML
 PAIR_SEARCH = 2500  # ... searched for in blocks of at most this many line pairs
+REWRITE = 4  # a replaced block with this many lines a side may be a rewrite
 HEADLINES = {
     "modified": "modified: {new}",
     "renamed": "renamed: {old} -> {new} ({pct}% similar)",
@@ -709,6 +710,35 @@ def pair_lines(
     return [*before, (i, j), *pair_lines(old, new, i + 1, i2, j + 1, j2)]
 
 
+def is_rewrite(
+    old_block: list[str],
+    new_block: list[str],
+    pairs: list[tuple[int | None, int | None]],
+    old: list[str],
+    new: list[str],
+) -> bool:
+    """Whether a replaced block was rewritten: fewer than half its lines pair up.
+
+    Only lines with text count (blank lines resemble every blank line), and
+    only pairs at least PAIR_RATIO alike; a block with fewer than REWRITE such
+    lines on both sides is never a rewrite.
+    """
+    old_text = sum(1 for line in old_block if line.strip())
+    new_text = sum(1 for line in new_block if line.strip())
+    if max(old_text, new_text) < REWRITE:
+        return False
+    alike = sum(
+        1
+        for i, j in pairs
+        if i is not None
+        and j is not None
+        and old[i].strip()
+        and new[j].strip()
+        and difflib.SequenceMatcher(None, old[i], new[j]).ratio() >= PAIR_RATIO
+    )
+    return 2 * alike < min(old_text, new_text)
+
+
 def indent_style(text: str) -> str:
     """The cell's indentation as a CSS variable, for the hanging indent."""
     width = len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
@@ -837,10 +867,19 @@ class SideBySide:
         ]
 
     def changed_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
-        """Removed lines left, added lines right, each beside its closest match."""
-        rows = []
+        """Removed lines left, added lines right, each beside its closest match.
+
+        A rewrite (a block of REWRITE lines or more on one side, in which few
+        lines resemble one another) is shown as its old lines, then its new
+        ones, each across the full width: side by side it would be a patchwork.
+        """
         old_lines, new_lines = self.change.old_lines, self.change.new_lines
-        for i, j in pair_lines(old_lines, new_lines, i1, i2, j1, j2):
+        pairs = pair_lines(old_lines, new_lines, i1, i2, j1, j2)
+        if is_rewrite(old_lines[i1:i2], new_lines[j1:j2], pairs, old_lines, new_lines):
+            gone = self.one_column_rows([("delete", i1, i2, j1, j1)], "old")
+            return gone + self.one_column_rows([("insert", i2, i2, j1, j2)], "new")
+        rows = []
+        for i, j in pairs:
             old_marks = new_marks = None
             if i is not None and j is not None:
                 old_text, new_text = self.change.old_lines[i], self.change.new_lines[j]
