@@ -625,7 +625,9 @@ def lesson_root(tmp_path):
             "step01/dezero.py": STEP01,
             "step01/demo.py": "print('old demo')\n",
             "step02/README.md": LESSON,
-            "step02/dezero.py": STEP01.replace("x < 0", "x <= 0"),
+            "step02/dezero.py": STEP01.replace(
+                "return x < 0", "return x < 0  # negative"
+            ),
             "step02/demo.py": demo,
         },
     )
@@ -675,9 +677,16 @@ def test_html_summary_is_folded_and_the_long_demo_is_open(tmp_path):
     # The framework changed one line, the demo thirty: the demo tells the story.
     assert '<details class="demo" open><summary><h2>modified: demo.py</h2>' in page
     assert "+30 −1, the demo changed more than the framework" in page
+    # The framework gains a comment, no definition: "Start here" names the demo.
+    assert (
+        '<p class="start"><strong>Start here</strong>: the story is in '
+        '<a href="#f-demo-py"><code>demo.py</code></a> (+30 −1, below)</p>'
+    ) in page
+    assert '<section class="file modified" id="f-demo-py">' in page
     folded = stepdiff.render_html(diff, demo=False)
     assert '<details class="demo"><summary><h2>modified: demo.py</h2>' in folded
     assert "+30 −1, click to open" in folded
+    assert "the story is in" not in folded
     # --summary alone: nothing to fold, and no demo diff.
     only = stepdiff.render_html(diff, body=False)
     assert '<section class="summary"><h2>Summary</h2>' in only
@@ -794,6 +803,10 @@ def test_real_pages_8_9_41_42_51_52(tmp_path):
         assert f'<span class="new">{title}</span>' in pages[new]
     # 41 -> 42: the framework adds 54 lines, the demo holds the story and is open.
     assert '<details class="demo" open>' in pages[42]
+    assert (
+        'mean_squared_error</code></a> · the story is in <a href="#f-demo-py">'
+        in (pages[42])
+    )
     assert '<details class="demo"><summary>' in pages[9]
     # 51 -> 52: the new module comes first in "Start here", linked to its row.
     assert '(step52 adds): <a href="#d-dezero-cuda-py--get_array_module">' in pages[52]

@@ -5,8 +5,19 @@
     python tools/stepdiff.py 1 10 --all     # framework, demos, tests and lessons
     python tools/stepdiff.py 22 23 --html diff.html
 
+The terminal output is a header, a structural summary (the functions, classes,
+methods, assignments and imports each file adds, removes or changes) and a
+unified diff; a diff longer than a screen first says where to start (the
+definitions the step adds). The HTML page is made for a projector: both steps'
+titles, the new lesson's first paragraph and a link to it, "Start here" links,
+the summary folded, then each file side by side, where lines only added or
+removed (a new file, a new function, a rewritten block) span the full width and
+wrapped lines hang under their own indentation. demo.py follows the framework:
+open when it changed more than the framework did, folded otherwise.
+
 Programmatic use: ``compare(old_dir, new_dir)`` returns a ``StepDiff`` and
-``render_text`` / ``render_html`` turn it into strings.
+``render_text`` / ``render_html`` turn it into strings; ``summary_html`` and
+``file_html`` give the parts of the page.
 """
 
 from __future__ import annotations
@@ -1049,11 +1060,24 @@ def header_html(diff: StepDiff, page: Path | None) -> str:
     return '<header class="steps">' + "".join(parts) + "</header>"
 
 
-def start_html(diff: StepDiff, page_body: str) -> str:
-    """ "Start here": links to the definitions the step adds (or changes)."""
+def start_html(diff: StepDiff, page_body: str, story: FileChange | None = None) -> str:
+    """ "Start here": links to the definitions the step adds (or changes).
+
+    story: demo.py when it carries the step's story; the line then links to it.
+    """
     action, found = core_definitions(diff)
+    demo = ""
+    if story is not None:
+        demo = (
+            f' · the story is in <a href="#{file_anchor(story)}"><code>demo.py</code>'
+            f"</a> (+{story.added} −{story.removed}, below)"
+        )
     if not found:
-        return ""
+        return (
+            f'<p class="start"><strong>Start here</strong>:{demo[2:]}</p>'
+            if demo
+            else ""
+        )
     links = []
     for change, names in found:
         for name in names:
@@ -1065,6 +1089,7 @@ def start_html(diff: StepDiff, page_body: str) -> str:
     return (
         f'<p class="start"><strong>Start here</strong> ({diff.new_name} {verb}): '
         + ", ".join(links)
+        + demo
         + "</p>"
     )
 
@@ -1107,9 +1132,11 @@ def render_html(
     """
     title = html.escape(f"DeZero {diff.old_name} → {diff.new_name}")
     files = [file_html(diff, change) for change in diff.files] if body else []
+    story = None
     for change in diff.left_out() if body else []:
         carries = demo_carries_story(diff, change) if demo is None else demo
         files.append(demo_html(diff, change, carries))
+        story = change if carries else None
     page_body = "\n".join(files)
     parts = [
         "<!DOCTYPE html>",
@@ -1119,7 +1146,7 @@ def render_html(
         f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>",
         "</head><body>",
         header_html(diff, page),
-        start_html(diff, page_body),
+        start_html(diff, page_body, story),
     ]
     if summary:
         parts.append(summary_html(diff, collapsed=body))
@@ -1150,7 +1177,9 @@ def build_parser() -> argparse.ArgumentParser:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--summary", action="store_true", help="only the summary")
     only.add_argument("--no-summary", action="store_true", help="only the diff")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write HTML page")
+    parser.add_argument(
+        "--html", type=Path, metavar="FILE", help="write a side-by-side HTML page"
+    )
     return parser
 
 
