@@ -1,5 +1,6 @@
 """The Makefile's targets expand to the right commands (make -n runs nothing)."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -122,3 +123,26 @@ def test_test_gpu_without_cupy_says_so_in_one_line():
     assert len(ours) == 1, proc.stderr
     assert ours[0].startswith("make test-gpu: needs CuPy and an NVIDIA GPU (")
     assert "pip install cupy-cuda12x" in ours[0]
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the .venv (make venv)")
+def test_test_gpu_goes_on_when_cupy_sees_a_gpu(tmp_path):
+    # A stand-in CuPy that reports one device; STEPS= leaves no step to run, so
+    # getting past the check shows as the loop's own message.
+    fake = tmp_path / "cupy"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "class runtime:\n    getDeviceCount = staticmethod(lambda: 1)\n\n\n"
+        "class cuda:\n    runtime = runtime\n"
+    )
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT)]
+        + ["-o", ".venv/.requirements-installed", "test-gpu", "STEPS="],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert proc.returncode == 2  # make's status for a failed recipe
+    assert "no step has GPU tests yet" in proc.stdout
+    assert "needs CuPy" not in proc.stderr
