@@ -540,9 +540,13 @@ def test_a_long_diff_starts_with_the_definitions_the_step_adds(tmp_path):
 
 
 def test_start_here_names_changed_definitions_when_nothing_is_added(tmp_path):
-    diff = long_step(tmp_path, "")
-    diff.files[0].new_lines[0] = '"""Tiny framework, longer docstring."""'
-    diff.files[0].new_lines[-1] = "    x = None  # a change inside the filler"
+    # Only the module docstring and assignments change: nothing to point at.
+    docstring = STEP01.replace("Tiny framework.", "Tiny framework, longer docstring.")
+    change = stepdiff.FileChange(
+        "modified", "dezero.py", "dezero.py", STEP01.split("\n"), docstring.split("\n")
+    )
+    diff = stepdiff.StepDiff("step01", "step02", [change])
+    assert change.structure == [("changed", ["module docstring"])]
     assert stepdiff.core_definitions(diff) == ("", [])
     changed = STEP01.replace("return x < 0", "return x <= 0")
     write(tmp_path, {"step02/dezero.py": changed + "\n" * 80})
