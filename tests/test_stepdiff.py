@@ -549,7 +549,7 @@ def test_start_here_names_changed_definitions_when_nothing_is_added(tmp_path):
     assert change.structure == [("changed", ["module docstring"])]
     assert stepdiff.core_definitions(diff) == ("", [])
     changed = STEP01.replace("return x < 0", "return x <= 0")
-    write(tmp_path, {"step02/dezero.py": changed + "\n" * 80})
+    write(tmp_path, {"step01/dezero.py": STEP01, "step02/dezero.py": changed})
     diff = stepdiff.compare(tmp_path / "step01", tmp_path / "step02")
     action, found = stepdiff.core_definitions(diff)
     assert (action, [(c.new_path, names) for c, names in found]) == (
