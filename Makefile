@@ -31,6 +31,7 @@ STEP_DIR := $(if $(STEP_NUM),step$(shell printf '%02d' '$(STEP_NUM)'))
 endif
 ifneq ($(strip $(FROM)),)
 FROM_NUM := $(call num,$(FROM))
+FROM_DIR := $(if $(FROM_NUM),step$(shell printf '%02d' '$(FROM_NUM)'))
 endif
 
 # $(call need_step,TARGET): stop unless STEP names an existing step directory.
@@ -38,6 +39,15 @@ define need_step
 test -n "$(STEP_DIR)" || { echo "usage: make $(1) STEP=N  (N: 7 or 07; steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }; \
 test -d "$(STEP_DIR)" || { echo "make $(1): no directory $(STEP_DIR)/ (steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }
 endef
+
+# $(call need_from,TARGET): stop unless FROM is unset or names an existing step directory.
+define need_from
+test -z "$(strip $(FROM))" -o -n "$(FROM_DIR)" || { echo "make $(1): FROM=$(FROM) is not a step number (expected e.g. FROM=7 or FROM=07; steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }; \
+test -z "$(FROM_DIR)" -o -d "$(FROM_DIR)" || { echo "make $(1): no directory $(FROM_DIR)/ for FROM=$(FROM) (steps here: $(firstword $(STEPS))..$(lastword $(STEPS)))" >&2; exit 2; }
+endef
+
+# One line that says what is missing when CuPy or a GPU is not there.
+CUPY_CHECK := import cupy; cupy.cuda.runtime.getDeviceCount()
 
 .PHONY: help venv torch demo notebook test test-gpu diff lint check bench clean distclean
 
@@ -82,6 +92,10 @@ else
 endif
 
 test-gpu: $(PY) ## the CuPy cases of steps 52+ on a GPU machine (a skip fails)
+	@if ! err=$$($(PY) -c '$(CUPY_CHECK)' 2>&1); then \
+		echo "make test-gpu: needs CuPy and an NVIDIA GPU ($$(printf '%s\n' "$$err" | tail -n 1)); on a GPU machine: $(VENV)/bin/pip install cupy-cuda12x" >&2; \
+		exit 1; \
+	fi
 	@rc=0; ran=0; \
 	for d in $(STEPS); do \
 		grep -q '^    gpu:' $$d/pytest.ini 2>/dev/null || continue; ran=1; \
@@ -93,6 +107,7 @@ test-gpu: $(PY) ## the CuPy cases of steps 52+ on a GPU machine (a skip fails)
 
 diff: ## what a step changed: make diff STEP=7, or FROM=1 STEP=10 [ARGS=--all]
 	@$(call need_step,diff)
+	@$(call need_from,diff)
 	$(PYTHON) tools/stepdiff.py $(FROM_NUM) $(STEP_NUM) $(ARGS)
 
 lint: $(PY) ## ruff check and ruff format --check over the whole repository

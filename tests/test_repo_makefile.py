@@ -1,5 +1,6 @@
 """The Makefile's targets expand to the right commands (make -n runs nothing)."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,3 +75,74 @@ def test_bench_runs_every_benchmark_script():
     assert proc.returncode == 0, proc.stderr
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         assert f"benchmarks/{script.name}" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("from_step", "message"),
+    [
+        ("abc", "make diff: FROM=abc is not a step number (expected e.g. FROM=7 or "),
+        ("7x", "make diff: FROM=7x is not a step number (expected e.g. FROM=7 or "),
+        ("77", "make diff: no directory step77/ for FROM=77 (steps here: step01.."),
+    ],
+)
+def test_diff_refuses_a_bad_from_like_a_bad_step(from_step, message):
+    # Before, FROM=abc was dropped and `make diff` showed 7 -> 8 with status 0.
+    proc = make("diff", f"FROM={from_step}", "STEP=8")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(message)
+    assert "stepdiff" not in proc.stdout
+
+
+def test_diff_accepts_from_in_both_spellings():
+    proc = make("-n", "diff", "FROM=07", "STEP=08")
+    assert proc.returncode == 0, proc.stderr
+    assert "tools/stepdiff.py 7 8" in proc.stdout
+
+
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def has_gpu() -> bool:
+    """Whether the venv's CuPy imports and sees a CUDA device."""
+    probe = "import cupy; assert cupy.cuda.runtime.getDeviceCount() > 0"
+    return (
+        subprocess.run([str(VENV_PYTHON), "-c", probe], capture_output=True).returncode
+        == 0
+    )
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the .venv (make venv)")
+def test_test_gpu_without_cupy_says_so_in_one_line():
+    if has_gpu():
+        pytest.skip("CuPy and a GPU are here: make test-gpu would run the GPU tests")
+    # -o: take the venv as built (no pip install from inside a test).
+    proc = make("-o", ".venv/.requirements-installed", "test-gpu")
+    assert proc.returncode != 0
+    assert proc.stdout == ""
+    ours = [line for line in proc.stderr.splitlines() if not line.startswith("make: ")]
+    assert len(ours) == 1, proc.stderr
+    assert ours[0].startswith("make test-gpu: needs CuPy and an NVIDIA GPU (")
+    assert "pip install cupy-cuda12x" in ours[0]
+
+
+@pytest.mark.skipif(not VENV_PYTHON.exists(), reason="needs the .venv (make venv)")
+def test_test_gpu_goes_on_when_cupy_sees_a_gpu(tmp_path):
+    # A stand-in CuPy that reports one device; STEPS= leaves no step to run, so
+    # getting past the check shows as the loop's own message.
+    fake = tmp_path / "cupy"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "class runtime:\n    getDeviceCount = staticmethod(lambda: 1)\n\n\n"
+        "class cuda:\n    runtime = runtime\n"
+    )
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT)]
+        + ["-o", ".venv/.requirements-installed", "test-gpu", "STEPS="],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert proc.returncode == 2  # make's status for a failed recipe
+    assert "no step has GPU tests yet" in proc.stdout
+    assert "needs CuPy" not in proc.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import helpers
 
-SUMMARY = re.compile(r"^\d+ passed, \d+ failed(, \d+ skipped)?$")
+SUMMARY = re.compile(r"^\d+ passed, \d+ failed, \d+ skipped$")
 
 CONFTEST = """\
 import os
@@ -66,7 +66,7 @@ def test_two_snapshots_named_dezero_each_see_their_own(tmp_path):
     make_step(tmp_path, 2, 2)
     proc = run(tmp_path, "--no-top", "-j", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert summary_of(proc.stdout) == "4 passed, 0 failed"
+    assert summary_of(proc.stdout) == "4 passed, 0 failed, 0 skipped"
     assert re.search(r"^step01\s+2 passed\s+\d+\.\ds$", proc.stdout, re.M)
     assert re.search(r"^step02\s+2 passed\s+\d+\.\ds$", proc.stdout, re.M)
 
@@ -94,8 +94,8 @@ def test_a_failing_step_fails_the_run_and_is_listed(tmp_path):
     proc = run(tmp_path, "--no-top")
     assert proc.returncode == 1
     out = proc.stdout.splitlines()
-    assert summary_of(proc.stdout) == "4 passed, 1 failed"
-    after = out[out.index("4 passed, 1 failed") + 1 :]
+    assert summary_of(proc.stdout) == "4 passed, 1 failed, 0 skipped"
+    after = out[out.index("4 passed, 1 failed, 0 skipped") + 1 :]
     assert after == ["step03: test_step03_version::test_version"]
     assert "assert 3 == 4" in proc.stdout  # the tail of the failing output
 
@@ -118,7 +118,7 @@ def test_a_step_that_collects_nothing_is_a_failure(tmp_path):
     make_step(tmp_path, 2, 2, "# no tests here\n")
     proc = run(tmp_path, "--no-top")
     assert proc.returncode == 1
-    assert summary_of(proc.stdout) == "2 passed, 1 failed"
+    assert summary_of(proc.stdout) == "2 passed, 1 failed, 0 skipped"
     assert "step02: (pytest collected no tests)" in proc.stdout
 
 
@@ -127,7 +127,7 @@ def test_a_step_whose_pytest_crashes_is_a_failure(tmp_path):
     (step / "conftest.py").write_text("raise RuntimeError('broken conftest')\n")
     proc = run(tmp_path, "--no-top")
     assert proc.returncode == 1
-    assert summary_of(proc.stdout) == "0 passed, 1 failed"
+    assert summary_of(proc.stdout) == "0 passed, 1 failed, 0 skipped"
     assert "ERROR: pytest crashed" in proc.stdout
     assert "broken conftest" in proc.stdout
 
@@ -148,7 +148,9 @@ def test_steps_option_selects_and_top_tests_run_last(tmp_path):
     assert proc.returncode == 0, proc.stdout
     assert "step01" not in proc.stdout
     lines = proc.stdout.splitlines()
-    assert lines[-2].startswith("tests ") and lines[-1] == "3 passed, 0 failed"
+    assert (
+        lines[-2].startswith("tests ") and lines[-1] == "3 passed, 0 failed, 0 skipped"
+    )
 
 
 def test_the_notebooks_run_last_on_a_line_of_their_own(tmp_path):
@@ -163,7 +165,7 @@ def test_the_notebooks_run_last_on_a_line_of_their_own(tmp_path):
     lines = proc.stdout.splitlines()
     assert re.fullmatch(r"tests\s+1 passed\s+\d+\.\ds", lines[-3]), proc.stdout
     assert re.fullmatch(r"notebooks\s+2 passed\s+\d+\.\ds", lines[-2]), proc.stdout
-    assert lines[-1] == "5 passed, 0 failed"
+    assert lines[-1] == "5 passed, 0 failed, 0 skipped"
 
 
 def test_unknown_step_is_a_usage_error(tmp_path):
@@ -178,5 +180,20 @@ def test_summary_line_format():
     ok = runner.Result("step01", passed=3)
     bad = runner.Result("step02", passed=1, failed=2, skipped=1)
     crashed = runner.Result("step03", problem="pytest collected no tests")
-    assert runner.summary_line([ok]) == "3 passed, 0 failed"
+    assert runner.summary_line([ok]) == "3 passed, 0 failed, 0 skipped"
     assert runner.summary_line([ok, bad, crashed]) == "4 passed, 3 failed, 1 skipped"
+
+
+def test_readme_and_ci_describe_the_line_the_runner_prints():
+    """README promises the summary line's form and .ci/run greps for it."""
+    line = load_runner().summary_line([load_runner().Result("step01", passed=2)])
+    assert line == "2 passed, 0 failed, 0 skipped"
+    root = Path(__file__).resolve().parent.parent
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    promised = re.search(r"ends with one line `([^`]+)`", readme)
+    assert promised, "README no longer says which line the runner ends with"
+    assert re.fullmatch(promised.group(1).replace("N", r"\d+"), line)
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    grep = re.search(r"grep -E '([^']+)' \"\$log\"", ci)
+    assert grep, ".ci/run no longer greps the log for the summary line"
+    assert re.search(grep.group(1), line)  # this ERE is also a Python regex

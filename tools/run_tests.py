@@ -12,8 +12,8 @@ a line of its own, so that its time shows.
     python tools/run_tests.py --steps 7       # step07 only (plus tests/)
     python tools/run_tests.py --steps 1-10,12 --no-top -j 2
 
-The last line before the list of failures is ``N passed, N failed`` (with
-``, N skipped`` when any were skipped); the exit status is 1 when anything failed.
+The last line before the list of failures is ``N passed, N failed, N skipped``
+(every count, zeros included); the exit status is 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -218,10 +218,7 @@ def summary_line(results: list[Result]) -> str:
     passed = sum(r.passed for r in results)
     failed = sum(r.failed if r.failed else (1 if r.problem else 0) for r in results)
     skipped = sum(r.skipped for r in results)
-    line = f"{passed} passed, {failed} failed"
-    if skipped:
-        line += f", {skipped} skipped"
-    return line
+    return f"{passed} passed, {failed} failed, {skipped} skipped"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
     if not results:
         print(f"nothing to run: no step directories and no tests/ under {root}")
-        print("0 passed, 1 failed")
+        print("0 passed, 1 failed, 0 skipped")
         return 1
 
     order = {s.name: i for i, s in enumerate(steps)}

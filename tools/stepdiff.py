@@ -5,8 +5,19 @@
     python tools/stepdiff.py 1 10 --all     # framework, demos, tests and lessons
     python tools/stepdiff.py 22 23 --html diff.html
 
+The terminal output is a header, a structural summary (the functions, classes,
+methods, assignments and imports each file adds, removes or changes) and a
+unified diff; a diff longer than a screen first says where to start (the
+definitions the step adds). The HTML page is made for a projector: both steps'
+titles, the new lesson's first paragraph and a link to it, "Start here" links,
+the summary folded, then each file side by side, where lines only added or
+removed (a new file, a new function, a rewritten block) span the full width and
+wrapped lines hang under their own indentation. demo.py follows the framework:
+open when it changed more than the framework did, folded otherwise.
+
 Programmatic use: ``compare(old_dir, new_dir)`` returns a ``StepDiff`` and
-``render_text`` / ``render_html`` turn it into strings.
+``render_text`` / ``render_html`` turn it into strings; ``summary_html`` and
+``file_html`` give the parts of the page.
 """
 
 from __future__ import annotations
@@ -15,12 +26,15 @@ import argparse
 import ast
 import copy
 import difflib
+import functools
 import html
 import io
 import itertools
 import keyword
 import os
+import re
 import sys
+import textwrap
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +51,21 @@ CONTEXT = 3  # unchanged lines shown around each change
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 ANSI = {"bold": "1", "added": "32", "removed": "31", "changed": "33", "hunk": "36"}
 ACTIONS = ("added", "removed", "changed")
-KIND_SUFFIX = {"def": "", "statement": " statements", "import": " imports"}
+KIND_SUFFIX = {
+    "def": "",
+    "assignment": " assignments",
+    "import": " imports",
+    "call": " calls",
+    "statement": " statements",
+}
+# Module-level blocks whose bodies are read for the names they bind.
+BLOCK_NODES = (ast.If, ast.Try, ast.TryStar, ast.With, ast.For, ast.While, ast.Match)
+MAIN_BLOCK = "__main__ block"  # if __name__ == "__main__":
+LONG_DIFF = 60  # a text diff longer than this many lines starts with "Start here"
+TEXT_WIDTH = 88  # summary lines wrap here
+PAIR_RATIO = 0.75  # replaced lines at least this similar share a row in HTML
+PAIR_SEARCH = 2500  # ... searched for in blocks of at most this many line pairs
+REWRITE = 4  # a replaced block with this many lines a side may be a rewrite
 HEADLINES = {
     "modified": "modified: {new}",
     "renamed": "renamed: {old} -> {new} ({pct}% similar)",
@@ -117,6 +145,16 @@ class FileChange:
         """Whether the file is Python source (highlighted and outlined)."""
         return (self.new_path or self.old_path).endswith(".py")
 
+    @functools.cached_property
+    def structure(self) -> list[tuple[str, list[str]]] | SyntaxError:
+        """outline_changes of the two sides ([] for other files), or the error."""
+        if not self.is_python:
+            return []
+        try:
+            return outline_changes("\n".join(self.old_lines), "\n".join(self.new_lines))
+        except SyntaxError as error:
+            return error
+
 
 @dataclass
 class StepDiff:
@@ -125,6 +163,28 @@ class StepDiff:
     old_name: str
     new_name: str
     files: list[FileChange]
+    old_dir: Path | None = None  # where the steps lie, when compare() made it
+    new_dir: Path | None = None
+    include_all: bool = True  # whether files holds more than the framework
+
+    def left_out(self) -> list[FileChange]:
+        """demo.py when it changed but is not in files (a framework-only diff)."""
+        if self.include_all or self.old_dir is None or self.new_dir is None:
+            return []
+        old, new = self.old_dir / "demo.py", self.new_dir / "demo.py"
+        old_lines = read_lines(old) if old.is_file() else []
+        new_lines = read_lines(new) if new.is_file() else []
+        if old_lines == new_lines:
+            return []
+        status = {(True, True): "modified", (False, True): "added"}
+        change = FileChange(
+            status.get((old.is_file(), new.is_file()), "deleted"),
+            "demo.py" if old.is_file() else None,
+            "demo.py" if new.is_file() else None,
+            old_lines,
+            new_lines,
+        )
+        return [change]
 
     @property
     def header(self) -> str:
@@ -240,7 +300,7 @@ def compare(old_dir: Path, new_dir: Path, include_all: bool = False) -> StepDiff
             changes.append(FileChange("added", None, n, [], new[n]))
     changes += [FileChange("deleted", o, None, old[o], []) for o in gone]
     changes.sort(key=lambda change: change.new_path or change.old_path)
-    return StepDiff(old_dir.name, new_dir.name, changes)
+    return StepDiff(old_dir.name, new_dir.name, changes, old_dir, new_dir, include_all)
 
 
 # --- Structural summary from the AST -----------------------------------------
@@ -272,22 +332,50 @@ def is_docstring(node: ast.stmt) -> bool:
 
 
 def statement_name(node: ast.stmt) -> str:
-    """Other module-level code by its first line, e.g. 'if __name__ == ...:'."""
+    """Other module-level code by its first line, e.g. 'setup_variable()'."""
     first = ast.unparse(node).split("\n")[0]
     return first if len(first) <= 50 else first[:49] + "…"
 
 
+def is_main_block(node: ast.stmt) -> bool:
+    """Whether a statement is `if __name__ == "__main__":`."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    sides = [node.test.left, *node.test.comparators]
+    names = [side.id for side in sides if isinstance(side, ast.Name)]
+    values = [side.value for side in sides if isinstance(side, ast.Constant)]
+    return names == ["__name__"] and values == ["__main__"]
+
+
+def block_bodies(node: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists inside a try/if/with/for/while/match block."""
+    bodies = [getattr(node, name, []) for name in ("body", "orelse", "finalbody")]
+    bodies += [handler.body for handler in getattr(node, "handlers", [])]
+    bodies += [case.body for case in getattr(node, "cases", [])]
+    return bodies
+
+
 def outline(source: str) -> dict[tuple[str, str], list[str]]:
-    """(kind, name) -> AST dumps of the module's definitions and statements."""
+    """(kind, name) -> AST dumps of the module's definitions and statements.
+
+    Kinds: def (functions, classes, methods, the module docstring, the
+    `__main__` block), assignment, import, call (a bare call such as
+    `setup_variable()`) and, for code that binds and calls nothing, statement.
+    A block such as `try: import cupy ... except ImportError: ...` is read for
+    the names it binds, so it is listed as 'cupy' and 'array_types', not 'try:'.
+    """
     items: dict[tuple[str, str], list[str]] = {}
 
     def add(kind: str, name: str, node: ast.AST | None = None) -> None:
         """Record one definition or statement under its (kind, name)."""
-        dump = ast.dump(node) if node else ""  # imports: only presence counts
-        items.setdefault((kind, name), []).append(dump)
+        dumps = items.setdefault((kind, name), [])
+        if node is not None:
+            dumps.append(ast.dump(node))
+        elif not dumps:  # imports: only presence counts
+            dumps.append("")
 
-    tree = ast.parse(source)
-    for node in tree.body:
+    def visit(node: ast.stmt, first: bool, inside: bool = False) -> None:
+        """Record one module-level statement (or one inside a block)."""
         if isinstance(node, FUNCTION_NODES):
             add("def", node.name, node)
         elif isinstance(node, ast.ClassDef):
@@ -298,14 +386,29 @@ def outline(source: str) -> dict[tuple[str, str], list[str]]:
                 if isinstance(method, FUNCTION_NODES):
                     add("def", f"{node.name}.{method.name}", method)
         elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            add("statement", assigned_names(node), node)
+            add("assignment", assigned_names(node), node)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             for name in import_names(node):
                 add("import", name)
-        elif is_docstring(node) and node is tree.body[0]:
+        elif is_docstring(node) and first:
             add("def", "module docstring", node)
-        else:
+        elif is_main_block(node):
+            add("def", MAIN_BLOCK, node)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            add("call", statement_name(node), node)
+        elif isinstance(node, BLOCK_NODES):
+            before = sum(map(len, items.values()))
+            for body in block_bodies(node):
+                for inner in body:
+                    visit(inner, False, True)
+            if sum(map(len, items.values())) == before:  # binds and calls nothing
+                add("statement", statement_name(node), node)
+        elif not inside:  # inside a block, `pass` and the like name nothing
             add("statement", statement_name(node), node)
+
+    tree = ast.parse(source)
+    for index, node in enumerate(tree.body):
+        visit(node, index == 0)
     return items
 
 
@@ -343,15 +446,57 @@ def summary_items(change: FileChange) -> list[tuple[str, str]]:
     """(category, text) lines under one file's heading; category '' for notes."""
     if not change.is_python:
         return []
-    try:
-        found = outline_changes(
-            "\n".join(change.old_lines), "\n".join(change.new_lines)
-        )
-    except SyntaxError as error:
-        return [("", f"not parsed: {error.msg} (line {error.lineno})")]
+    found = change.structure
+    if isinstance(found, SyntaxError):
+        return [("", f"not parsed: {found.msg} (line {found.lineno})")]
     if not found:
         return [("", "no structural changes")]
     return [(category, ", ".join(names)) for category, names in found]
+
+
+def core_rank(change: FileChange) -> tuple[int, int]:
+    """Sort key of a file in "Start here": framework first, new files first."""
+    path = change.new_path or change.old_path
+    top = path.split("/")[0]
+    place = 0 if top in ("dezero", "dezero.py") else 1 if path == "demo.py" else 2
+    return place, 0 if change.status in ("added", "copied") else 1
+
+
+def core_definitions(diff: StepDiff) -> tuple[str, list[tuple[FileChange, list[str]]]]:
+    """Where the lesson's core is: the definitions the step adds, file by file.
+
+    Returns ('added', [(file, names)]) with the framework's files first and new
+    files before edited ones; ('changed', ...) when the step adds no definition;
+    ('', []) when it changes none. Tests, the module docstring and the
+    `__main__` block are left out: they are not where a lesson starts.
+    """
+    files = sorted(
+        (change for change in diff.files if not is_test_file(change)), key=core_rank
+    )
+    for action in ("added", "changed"):
+        found = []
+        for change in files:
+            structure = change.structure
+            if isinstance(structure, SyntaxError):
+                continue
+            names = [
+                name
+                for category, names in structure
+                if category == action
+                for name in names
+                if name not in ("module docstring", MAIN_BLOCK)
+            ]
+            if names:
+                found.append((change, names))
+        if found:
+            return action, found
+    return "", []
+
+
+def is_test_file(change: FileChange) -> bool:
+    """Whether a file is part of a step's tests (tests/, conftest.py)."""
+    path = change.new_path or change.old_path
+    return path.split("/")[0] == "tests" or path.rsplit("/")[-1] == "conftest.py"
 
 
 def summary_entries(diff: StepDiff) -> list[tuple[FileChange, list[tuple[str, str]]]]:
@@ -395,6 +540,18 @@ def unified_lines(diff: StepDiff, change: FileChange, color: bool) -> list[str]:
     return lines
 
 
+def wrapped(text: str, indent: str) -> list[str]:
+    """A summary line wrapped to TEXT_WIDTH columns, continued under its text."""
+    return textwrap.wrap(
+        text,
+        TEXT_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def summary_lines(diff: StepDiff, color: bool) -> list[str]:
     """The structural summary: a heading per file, then what changed in it."""
     lines = []
@@ -402,23 +559,49 @@ def summary_lines(diff: StepDiff, color: bool) -> list[str]:
         heading = f"{change.label}: +{change.added} -{change.removed}"
         lines.append(paint(heading, "bold", color))
         for category, text in items:
-            if category:
+            wrap = wrapped(f"{category}: {text}" if category else text, "  ")
+            if category:  # colour the category once the line is wrapped
                 style = category.split()[0]
-                text = f"{paint(category, style, color)}: {text}"
-            lines.append("  " + text)
+                wrap[0] = wrap[0].replace(category, paint(category, style, color), 1)
+            lines += wrap
+    for change in diff.left_out():
+        verb = {"modified": "also changed", "added": "is new"}.get(change.status)
+        stat = f"+{change.added} -{change.removed}"
+        lines.append(f"(demo.py {verb or 'is gone'}, {stat}: --all shows it)")
     return lines or ["no changes"]
+
+
+def start_lines(diff: StepDiff, color: bool) -> list[str]:
+    """ "Start here": the definitions the step adds (or changes), file by file."""
+    action, found = core_definitions(diff)
+    if not found:
+        return []
+    verb = {"added": "adds", "changed": "changes"}[action]
+    lines = [
+        paint(f"Start here: the definitions {diff.new_name} {verb}", "bold", color)
+    ]
+    for change, names in found:
+        path = change.new_path or change.old_path
+        lines += wrapped(f"{path}: {', '.join(names)}", "  ")
+    return lines
 
 
 def render_text(
     diff: StepDiff, color: bool = False, summary: bool = True, body: bool = True
 ) -> str:
-    """The terminal output: header line, structural summary and unified diff."""
+    """The terminal output: header line, structural summary and unified diff.
+
+    A diff longer than LONG_DIFF lines first says where to start reading.
+    """
+    files = [unified_lines(diff, change, color) for change in diff.files]
     lines = [paint(diff.header, "bold", color)]
+    if sum(len(file) + 1 for file in files) > LONG_DIFF:
+        lines += ["", *start_lines(diff, color)]
     if summary:
         lines += ["", *summary_lines(diff, color)]
     if body:
-        for change in diff.files:
-            lines += ["", *unified_lines(diff, change, color)]
+        for file in files:
+            lines += ["", *file]
     return "\n".join(lines) + "\n"
 
 
@@ -503,8 +686,122 @@ def line_html(text: str, classes: list[str], marks: list[bool]) -> str:
     return "".join(out)
 
 
+def pair_lines(
+    old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int
+) -> list[tuple[int | None, int | None]]:
+    """Rows for a replaced block: old[i1:i2] beside new[j1:j2].
+
+    Like difflib.Differ, the most similar pair of lines (ratio at least
+    PAIR_RATIO) shares a row and the lines before and after it are paired the
+    same way, so `y = np.sin(x)` lands beside `y = xp.sin(x)` rather than
+    beside a new line inserted above it. Unpaired lines face an empty cell;
+    without a similar pair (or in a block too big to search) lines pair in order.
+    """
+    best, at = PAIR_RATIO, None
+    if 0 < (i2 - i1) * (j2 - j1) <= PAIR_SEARCH:
+        lines = difflib.SequenceMatcher(None, autojunk=False)
+        for j in range(j1, j2):
+            lines.set_seq2(new[j])
+            for i in range(i1, i2):
+                lines.set_seq1(old[i])
+                if (
+                    lines.real_quick_ratio() > best
+                    and lines.quick_ratio() > best
+                    and lines.ratio() > best
+                ):
+                    best, at = lines.ratio(), (i, j)
+    if at is None:
+        count = max(i2 - i1, j2 - j1)
+        return [
+            (i1 + k if i1 + k < i2 else None, j1 + k if j1 + k < j2 else None)
+            for k in range(count)
+        ]
+    i, j = at
+    before = pair_lines(old, new, i1, i, j1, j)
+    return [*before, (i, j), *pair_lines(old, new, i + 1, i2, j + 1, j2)]
+
+
+def is_rewrite(
+    old_block: list[str],
+    new_block: list[str],
+    pairs: list[tuple[int | None, int | None]],
+    old: list[str],
+    new: list[str],
+) -> bool:
+    """Whether a replaced block was rewritten: fewer than half its lines pair up.
+
+    Only lines with text count (blank lines resemble every blank line), and
+    only pairs at least PAIR_RATIO alike; a block with fewer than REWRITE such
+    lines on both sides is never a rewrite.
+    """
+    old_text = sum(1 for line in old_block if line.strip())
+    new_text = sum(1 for line in new_block if line.strip())
+    if max(old_text, new_text) < REWRITE:
+        return False
+    alike = sum(
+        1
+        for i, j in pairs
+        if i is not None
+        and j is not None
+        and old[i].strip()
+        and new[j].strip()
+        and difflib.SequenceMatcher(None, old[i], new[j]).ratio() >= PAIR_RATIO
+    )
+    return 2 * alike < min(old_text, new_text)
+
+
+def indent_style(text: str) -> str:
+    """The cell's indentation as a CSS variable, for the hanging indent."""
+    width = len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" "))
+    return f' style="--i:{width}"' if width else ""
+
+
+def slug(text: str) -> str:
+    """An HTML id fragment: letters, digits and _ kept, the rest as '-'."""
+    return re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-")
+
+
+def file_anchor(change: FileChange) -> str:
+    """The id of a file's section, e.g. 'f-dezero-cuda-py'."""
+    return "f-" + slug(change.new_path or change.old_path)
+
+
+def def_anchor(change: FileChange, name: str) -> str:
+    """The id of the row where `name` is defined, e.g. 'd-dezero-cuda-py--as_cupy'."""
+    return f"d-{slug(change.new_path or change.old_path)}--{slug(name)}"
+
+
+def definition_lines(source: str) -> dict[str, int]:
+    """name -> 1-based line of each function, class and method (as in outline)."""
+    lines: dict[str, int] = {}
+
+    def visit(nodes: list[ast.stmt], owner: str) -> None:
+        """Record the definitions among nodes, looking into blocks and classes."""
+        for node in nodes:
+            if isinstance(node, (*FUNCTION_NODES, ast.ClassDef)):
+                lines.setdefault(owner + node.name, node.lineno)
+                if isinstance(node, ast.ClassDef) and not owner:
+                    visit(node.body, node.name + ".")
+            elif isinstance(node, BLOCK_NODES) and not owner:
+                for body in block_bodies(node):
+                    visit(body, owner)
+
+    try:
+        visit(ast.parse(source).body, "")
+    except SyntaxError:
+        pass
+    return lines
+
+
 class SideBySide:
-    """Builds the table rows of one file: old side left, new side right."""
+    """Builds the table rows of one file: old side left, new side right.
+
+    Lines that are only added (or only removed), and so a new or deleted file,
+    span the full width instead of lying beside an empty grey half; a hunk
+    that only adds (or only removes) shows its context in one column too.
+    Rows where the new side defines a function, class or method get an id
+    (def_anchor), so that "Start here" can link to them.
+    """
 
     def __init__(self, change: FileChange):
         """Highlight both sides once."""
@@ -514,66 +811,140 @@ class SideBySide:
             "old": (change.old_lines, syntax_classes(change.old_lines, python)),
             "new": (change.new_lines, syntax_classes(change.new_lines, python)),
         }
+        found = definition_lines("\n".join(change.new_lines)) if python else {}
+        self.anchors = {
+            line - 1: def_anchor(change, name) for name, line in found.items()
+        }
+
+    def code(self, side: str, index: int, kind: str, marks=None, span: int = 1) -> str:
+        """The line-number and code cells of one line of one side."""
+        lines, classes = self.sides[side]
+        text = lines[index]
+        code = line_html(text, classes[index], marks or [False] * len(text))
+        css = f"code {kind}".strip()
+        wide = f' colspan="{span}"' if span > 1 else ""
+        number = f"ln {kind}" if span > 1 and kind else "ln"  # whose number it is
+        return (
+            f'<td class="{number}">{index + 1}</td>'
+            f'<td class="{css}"{wide}{indent_style(text)}>{code}</td>'
+        )
 
     def cell(self, side: str, index: int | None, kind: str, marks=None) -> str:
         """The line-number and code cells of one side of a row."""
         if index is None:
             return '<td class="ln"></td><td class="code none"></td>'
-        lines, classes = self.sides[side]
-        text = lines[index]
-        code = line_html(text, classes[index], marks or [False] * len(text))
-        css = f"code {kind}".strip()
-        return f'<td class="ln">{index + 1}</td><td class="{css}">{code}</td>'
+        return self.code(side, index, kind, marks)
+
+    def row(self, cells: str, new_index: int | None = None, css: str = "") -> str:
+        """A table row; the row of a definition's first line carries its id."""
+        attrs = f' class="{css}"' if css else ""
+        if new_index in self.anchors:
+            attrs += f' id="{self.anchors[new_index]}"'
+        return f"<tr{attrs}>{cells}</tr>"
+
+    def hunks(self) -> list[int | list[tuple[str, int, int, int, int]]]:
+        """The opcodes cut into hunks; an int between them counts hidden lines.
+
+        Unchanged runs keep CONTEXT lines next to each change (none before the
+        file's first line or after its last); a gap of one line is shown.
+        """
+        out: list = []
+        hunk: list[tuple[str, int, int, int, int]] = []
+        old_end, new_end = len(self.change.old_lines), len(self.change.new_lines)
+        for tag, i1, i2, j1, j2 in self.change.opcodes:
+            if tag != "equal":
+                hunk.append((tag, i1, i2, j1, j2))
+                continue
+            head = 0 if i1 == j1 == 0 else CONTEXT
+            tail = 0 if (i2, j2) == (old_end, new_end) else CONTEXT
+            if i2 - i1 <= head + tail + 1:
+                hunk.append((tag, i1, i2, j1, j2))
+                continue
+            if head:
+                hunk.append((tag, i1, i1 + head, j1, j1 + head))
+            if hunk:
+                out.append(hunk)
+            out.append(i2 - i1 - head - tail)
+            hunk = [(tag, i2 - tail, i2, j2 - tail, j2)] if tail else []
+        if hunk:
+            out.append(hunk)
+        return out
 
     def equal_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
-        """Unchanged lines, long runs collapsed to CONTEXT lines around changes."""
-        head = 0 if i1 == j1 == 0 else CONTEXT
-        at_end = i2 == len(self.change.old_lines) and j2 == len(self.change.new_lines)
-        tail = 0 if at_end else CONTEXT
-        shown = list(range(i2 - i1))
-        if i2 - i1 > head + tail + 1:
-            shown = [*range(head), None, *range(i2 - i1 - tail, i2 - i1)]
-        rows = []
-        for k in shown:
-            if k is None:
-                hidden = i2 - i1 - head - tail
-                rows.append(
-                    f'<tr class="skip"><td colspan="4">… {hidden} unchanged lines</td>'
-                    "</tr>"
-                )
-            else:
-                old, new = self.cell("old", i1 + k, ""), self.cell("new", j1 + k, "")
-                rows.append(f"<tr>{old}{new}</tr>")
-        return rows
+        """Unchanged lines, side by side."""
+        return [
+            self.row(self.cell("old", i, "") + self.cell("new", j, ""), j)
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+        ]
 
     def changed_rows(self, i1: int, i2: int, j1: int, j2: int) -> list[str]:
-        """Removed lines left, added lines right, paired row by row."""
+        """Removed lines left, added lines right, each beside its closest match.
+
+        A rewrite (a block of REWRITE lines or more on one side, in which few
+        lines resemble one another) is shown as its old lines, then its new
+        ones, each across the full width: side by side it would be a patchwork.
+        """
+        old_lines, new_lines = self.change.old_lines, self.change.new_lines
+        pairs = pair_lines(old_lines, new_lines, i1, i2, j1, j2)
+        if is_rewrite(old_lines[i1:i2], new_lines[j1:j2], pairs, old_lines, new_lines):
+            gone = self.one_column_rows([("delete", i1, i2, j1, j1)], "old")
+            return gone + self.one_column_rows([("insert", i2, i2, j1, j2)], "new")
         rows = []
-        for k in range(max(i2 - i1, j2 - j1)):
-            i = i1 + k if i1 + k < i2 else None
-            j = j1 + k if j1 + k < j2 else None
+        for i, j in pairs:
             old_marks = new_marks = None
             if i is not None and j is not None:
                 old_text, new_text = self.change.old_lines[i], self.change.new_lines[j]
                 old_marks, new_marks = inline_marks(old_text, new_text)
             old = self.cell("old", i, "del", old_marks)
             new = self.cell("new", j, "ins", new_marks)
-            rows.append(f"<tr>{old}{new}</tr>")
+            rows.append(self.row(old + new, j))
+        return rows
+
+    def one_column_rows(self, hunk: list, side: str) -> list[str]:
+        """Lines only added (side 'new') or only removed, and their context, full width.
+
+        The line numbers are the new file's for added lines, the old file's for
+        removed ones; their cell is coloured like the line.
+        """
+        kind = "ins" if side == "new" else "del"
+        rows = []
+        for tag, i1, i2, j1, j2 in hunk:
+            start, stop = (j1, j2) if side == "new" else (i1, i2)
+            css = "" if tag == "equal" else kind
+            for index in range(start, stop):
+                cells = self.code(side, index, css, span=3)
+                rows.append(self.row(cells, index if side == "new" else None, "one"))
         return rows
 
     def rows(self) -> list[str]:
         """All rows of the file's table."""
         rows = []
-        for tag, i1, i2, j1, j2 in self.change.opcodes:
-            if tag == "equal":
-                rows += self.equal_rows(i1, i2, j1, j2)
-            else:
-                rows += self.changed_rows(i1, i2, j1, j2)
+        for hunk in self.hunks():
+            if isinstance(hunk, int):
+                rows.append(
+                    f'<tr class="skip"><td colspan="4">… {hunk} unchanged lines</td>'
+                    "</tr>"
+                )
+                continue
+            tags = {op[0] for op in hunk} - {"equal"}
+            if tags in ({"insert"}, {"delete"}):
+                rows += self.one_column_rows(hunk, "new" if "insert" in tags else "old")
+                continue
+            for op in hunk:
+                tag, i1, i2, j1, j2 = op
+                if tag == "equal":
+                    rows += self.equal_rows(i1, i2, j1, j2)
+                elif tag == "replace":
+                    rows += self.changed_rows(i1, i2, j1, j2)
+                else:  # lines only added or only removed here: full width too
+                    rows += self.one_column_rows(
+                        [op], "new" if tag == "insert" else "old"
+                    )
         return rows
 
 
-def summary_html(diff: StepDiff) -> str:
-    """The structural summary as nested HTML lists."""
+def summary_html(diff: StepDiff, collapsed: bool = False) -> str:
+    """The structural summary as nested HTML lists; collapsed: one click opens it."""
     items = []
     for change, lines in summary_entries(diff):
         inner = ""
@@ -591,29 +962,182 @@ def summary_html(diff: StepDiff) -> str:
             + "</li>"
         )
     body = f"<ul>{''.join(items)}</ul>" if items else "<p>No changes.</p>"
-    return f'<section class="summary"><h2>Summary</h2>{body}</section>'
+    if not collapsed:
+        return f'<section class="summary"><h2>Summary</h2>{body}</section>'
+    count = len(diff.files)
+    what = f"{count} file{'' if count == 1 else 's'}, what each adds and changes"
+    return (
+        f'<section class="summary"><details><summary><h2>Summary</h2> '
+        f'<span class="stat">{what}</span></summary>{body}</details></section>'
+    )
 
 
 def file_html(diff: StepDiff, change: FileChange) -> str:
-    """One file's heading and side-by-side table."""
+    """One file's heading and table (side by side, or one column where it only adds)."""
     old = f"{diff.old_name}/{change.old_path}" if change.old_path else "(none)"
     new = f"{diff.new_name}/{change.new_path}" if change.new_path else "(none)"
-    head = (
-        f'<tr><th colspan="2">{html.escape(old)}</th>'
-        f'<th colspan="2">{html.escape(new)}</th></tr>'
-    )
+    if change.status in ("added", "deleted"):
+        only = new if change.status == "added" else old
+        head = f'<tr><th colspan="4">{html.escape(only)}</th></tr>'
+    else:
+        head = (
+            f'<tr><th colspan="2">{html.escape(old)}</th>'
+            f'<th colspan="2">{html.escape(new)}</th></tr>'
+        )
     cols = '<col class="ln"><col class="code"><col class="ln"><col class="code">'
     rows = "\n".join(SideBySide(change).rows())
     return (
-        f'<section class="file"><h2>{html.escape(change.headline)}</h2>\n'
+        f'<section class="file {change.status}" id="{file_anchor(change)}">'
+        f"<h2>{html.escape(change.headline)}</h2>\n"
         f'<table class="diff"><colgroup>{cols}</colgroup>'
         f"<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody></table></section>"
     )
 
 
-def render_html(diff: StepDiff, summary: bool = True, body: bool = True) -> str:
-    """A self-contained side-by-side HTML page (inline CSS, no scripts)."""
+def inline_markdown(text: str) -> str:
+    """A lesson paragraph as HTML: `code`, **bold**, *italic*; links keep their text."""
+    out = []
+    for number, part in enumerate(text.split("`")):
+        if number % 2:
+            out.append(f"<code>{html.escape(part)}</code>")
+            continue
+        part = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", part)
+        part = html.escape(part, quote=False)
+        part = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", part)
+        out.append(
+            re.sub(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])", r"<em>\1</em>", part)
+        )
+    return "".join(out)
+
+
+def lesson_intro(step: Path | None) -> tuple[str, str]:
+    """A step's title and its lesson's first paragraph, from README.md.
+
+    The title is the first line without its '# '; the paragraph is the first
+    one under the first '## ' heading. Blank when there is no README.
+    """
+    readme = step / "README.md" if step is not None else None
+    if readme is None or not readme.is_file():
+        return (step.name if step is not None else ""), ""
+    text = readme.read_text(encoding="utf-8")
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    title = blocks[0].split("\n")[0].lstrip("#").strip() if blocks else step.name
+    under_heading = False
+    for block in blocks[1:]:
+        if block.startswith("## "):
+            under_heading = True
+            block = block.partition("\n")[2].strip()
+        if under_heading and block and not block.startswith(("#", "```", "|")):
+            return title, " ".join(block.split())
+    return title, ""
+
+
+def lesson_link(step: Path, page: Path | None) -> str:
+    """Where the page links to the lesson: relative to the page when it is known."""
+    readme = (step / "README.md").resolve()
+    if page is None:
+        return readme.as_uri()
+    return Path(os.path.relpath(readme, page.resolve().parent)).as_posix()
+
+
+def header_html(diff: StepDiff, page: Path | None) -> str:
+    """Both steps' titles, the size of the diff, the lesson's opening and a link."""
+    old_title, _ = lesson_intro(diff.old_dir)
+    new_title, intro = lesson_intro(diff.new_dir)
+    titles = (
+        f'<span class="old">{html.escape(old_title or diff.old_name)}</span>'
+        ' <span class="arrow">→</span> '
+        f'<span class="new">{html.escape(new_title or diff.new_name)}</span>'
+    )
+    stat = html.escape(diff.header)
+    link = ""
+    if diff.new_dir is not None and (diff.new_dir / "README.md").is_file():
+        href = html.escape(lesson_link(diff.new_dir, page))
+        link = f' · <a href="{href}">the lesson: {diff.new_name}/README.md</a>'
+    parts = [f"<h1>{titles}</h1>", f'<p class="stat">{stat}{link}</p>']
+    if intro:
+        parts.append(f'<p class="intro">{inline_markdown(intro)}</p>')
+    return '<header class="steps">' + "".join(parts) + "</header>"
+
+
+def start_html(diff: StepDiff, page_body: str, story: FileChange | None = None) -> str:
+    """ "Start here": links to the definitions the step adds (or changes).
+
+    story: demo.py when it carries the step's story; the line then links to it.
+    """
+    action, found = core_definitions(diff)
+    demo = ""
+    if story is not None:
+        demo = (
+            f' · the story is in <a href="#{file_anchor(story)}"><code>demo.py</code>'
+            f"</a> (+{story.added} −{story.removed}, below)"
+        )
+    if not found:
+        return (
+            f'<p class="start"><strong>Start here</strong>:{demo[2:]}</p>'
+            if demo
+            else ""
+        )
+    links = []
+    for change, names in found:
+        for name in names:
+            anchor = def_anchor(change, name)
+            if f'id="{anchor}"' not in page_body:
+                anchor = file_anchor(change)
+            links.append(f'<a href="#{anchor}"><code>{html.escape(name)}</code></a>')
+    verb = {"added": "adds", "changed": "changes"}[action]
+    return (
+        f'<p class="start"><strong>Start here</strong> ({diff.new_name} {verb}): '
+        + ", ".join(links)
+        + demo
+        + "</p>"
+    )
+
+
+def demo_carries_story(diff: StepDiff, demo: FileChange) -> bool:
+    """Whether the demo changed more than the framework did (41 -> 42)."""
+    framework = sum(change.added + change.removed for change in diff.files)
+    return demo.added + demo.removed > framework
+
+
+def demo_html(diff: StepDiff, demo: FileChange, open_: bool) -> str:
+    """demo.py's diff, folded behind one click unless it carries the story."""
+    stat = f"+{demo.added} −{demo.removed}"
+    why = (
+        "the demo changed more than the framework: it tells this step's story"
+        if open_
+        else "click to open"
+    )
+    return (
+        f'<details class="demo"{" open" if open_ else ""}><summary>'
+        f'<h2>{html.escape(demo.headline)}</h2> <span class="stat">{stat}, {why}'
+        f"</span></summary>{file_html(diff, demo)}</details>"
+    )
+
+
+def render_html(
+    diff: StepDiff,
+    summary: bool = True,
+    body: bool = True,
+    page: Path | None = None,
+    demo: bool | None = None,
+) -> str:
+    """A self-contained side-by-side HTML page (inline CSS, no scripts).
+
+    The header names both steps, opens with the new lesson's first paragraph
+    and links to it (relative to `page`, where the page will be written, else
+    an absolute file: URI). The summary is folded. demo.py, when the diff
+    leaves it out, follows the framework: open when it carries the step's story,
+    folded otherwise; demo=True or False forces it open or folded.
+    """
     title = html.escape(f"DeZero {diff.old_name} → {diff.new_name}")
+    files = [file_html(diff, change) for change in diff.files] if body else []
+    story = None
+    for change in diff.left_out() if body else []:
+        carries = demo_carries_story(diff, change) if demo is None else demo
+        files.append(demo_html(diff, change, carries))
+        story = change if carries else None
+    page_body = "\n".join(files)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -621,14 +1145,14 @@ def render_html(diff: StepDiff, summary: bool = True, body: bool = True) -> str:
         f"<title>{title}</title>",
         f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>",
         "</head><body>",
-        f"<h1>{html.escape(diff.header)}</h1>",
+        header_html(diff, page),
+        start_html(diff, page_body, story),
     ]
     if summary:
-        parts.append(summary_html(diff))
-    if body:
-        parts += [file_html(diff, change) for change in diff.files]
+        parts.append(summary_html(diff, collapsed=body))
+    parts.append(page_body)
     parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return "\n".join(part for part in parts if part) + "\n"
 
 
 # --- Command line ------------------------------------------------------------
@@ -653,7 +1177,9 @@ def build_parser() -> argparse.ArgumentParser:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--summary", action="store_true", help="only the summary")
     only.add_argument("--no-summary", action="store_true", help="only the diff")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write HTML page")
+    parser.add_argument(
+        "--html", type=Path, metavar="FILE", help="write a side-by-side HTML page"
+    )
     return parser
 
 
@@ -676,7 +1202,8 @@ def main(argv: list[str] | None = None) -> int:
     summary, body = not args.no_summary, not args.summary
     if args.html:
         args.html.parent.mkdir(parents=True, exist_ok=True)
-        args.html.write_text(render_html(diff, summary, body), encoding="utf-8")
+        page = render_html(diff, summary, body, page=args.html)
+        args.html.write_text(page, encoding="utf-8")
         print(f"wrote {args.html}")
         return 0
     try:
