@@ -139,3 +139,11 @@ def test_a_weight_not_created_yet_is_named_as_an_input_without_data():
     layer = L.Linear(3)
     with pytest.raises(TypeError, match="MatMul: input 1 holds no data"):
         F.matmul(np.ones((2, 4)), layer.W)
+
+
+@pytest.mark.parametrize("sizes", [(), 10])
+def test_mlp_wants_a_tuple_of_layer_sizes(sizes):
+    from dezero.models import MLP
+
+    with pytest.raises(ValueError, match="MLP: fc_output_sizes must be a tuple"):
+        MLP(sizes)

@@ -125,6 +125,8 @@ class EmbedID(Layer):
 
     def __init__(self, in_size, out_size):
         super().__init__()
+        check_size("EmbedID", "in_size", in_size)
+        check_size("EmbedID", "out_size", out_size)
         self.W = Parameter(
             np.random.randn(in_size, out_size).astype(np.float32), name="W"
         )

@@ -22,6 +22,11 @@ class MLP(Model):
 
     def __init__(self, fc_output_sizes, activation=F.sigmoid):
         super().__init__()
+        if not isinstance(fc_output_sizes, (tuple, list)) or not fc_output_sizes:
+            raise ValueError(
+                "MLP: fc_output_sizes must be a tuple with one output size per layer, "
+                f"e.g. (10, 1), not {fc_output_sizes!r}"
+            )
         self.activation = activation
         self.layers = []
 

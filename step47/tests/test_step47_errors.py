@@ -141,6 +141,14 @@ def test_a_weight_not_created_yet_is_named_as_an_input_without_data():
         F.matmul(np.ones((2, 4)), layer.W)
 
 
+@pytest.mark.parametrize("sizes", [(), 10])
+def test_mlp_wants_a_tuple_of_layer_sizes(sizes):
+    from dezero.models import MLP
+
+    with pytest.raises(ValueError, match="MLP: fc_output_sizes must be a tuple"):
+        MLP(sizes)
+
+
 @pytest.mark.parametrize(
     "make, words",
     [
@@ -194,3 +202,8 @@ def test_softmax_names_an_axis_that_does_not_fit(axis):
     with pytest.raises(ValueError, match=r"softmax: axis .* expected an int from -2"):
         F.softmax(x, axis=axis)
     assert np.allclose(F.softmax(x, axis=-1).data, 1 / 3)
+
+
+def test_embed_id_refuses_sizes_below_one():
+    with pytest.raises(ValueError, match="EmbedID: in_size must be a positive int"):
+        L.EmbedID(0, 3)

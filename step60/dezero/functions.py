@@ -848,7 +848,13 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
-        log_z = utils.logsumexp(x, self.axis)
+        try:
+            log_z = utils.logsumexp(x, self.axis)
+        except (np.exceptions.AxisError, TypeError):
+            raise ValueError(
+                f"log_softmax: axis {self.axis!r} does not fit an array of shape "
+                f"{x.shape}: expected an int from {-x.ndim} to {x.ndim - 1}"
+            ) from None
         y = x - log_z
         return y
 

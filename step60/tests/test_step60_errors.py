@@ -142,6 +142,14 @@ def test_a_weight_not_created_yet_is_named_as_an_input_without_data():
         F.matmul(np.ones((2, 4)), layer.W)
 
 
+@pytest.mark.parametrize("sizes", [(), 10])
+def test_mlp_wants_a_tuple_of_layer_sizes(sizes):
+    from dezero.models import MLP
+
+    with pytest.raises(ValueError, match="MLP: fc_output_sizes must be a tuple"):
+        MLP(sizes)
+
+
 @pytest.mark.parametrize(
     "make, words",
     [
@@ -195,6 +203,11 @@ def test_softmax_names_an_axis_that_does_not_fit(axis):
     with pytest.raises(ValueError, match=r"softmax: axis .* expected an int from -2"):
         F.softmax(x, axis=axis)
     assert np.allclose(F.softmax(x, axis=-1).data, 1 / 3)
+
+
+def test_embed_id_refuses_sizes_below_one():
+    with pytest.raises(ValueError, match="EmbedID: in_size must be a positive int"):
+        L.EmbedID(0, 3)
 
 
 @pytest.mark.parametrize("size", [True, 0, -1, 2.0])
@@ -256,3 +269,9 @@ def test_max_and_min_name_an_axis_that_does_not_fit(reduce):
     x = Variable(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"(max|min): axis 5 does not fit .*\(2, 3\)"):
         reduce(x, axis=5)
+
+
+def test_log_softmax_names_an_axis_that_does_not_fit():
+    x = Variable(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"log_softmax: axis 5 does not fit"):
+        F.log_softmax(x, axis=5)
