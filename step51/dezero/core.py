@@ -220,11 +220,12 @@ def constant_dtype(like, x):
     """The dtype of a constant x beside an operand like: NumPy's promotion, except
     that a float operand keeps its own float dtype (NumPy 2 would widen float32 to
     float64 for an np.float64 scalar or a 0-d float64 array)."""
-    dtype = np.result_type(like, x)
     like_dtype = getattr(like, "dtype", None)
-    if like_dtype is not None and like_dtype.kind == "f" and dtype.kind == "f":
-        return like_dtype
-    return dtype
+    if like_dtype is not None and like_dtype.kind == "f":
+        # A real constant takes the operand's float dtype: nothing to work out.
+        if not isinstance(x, complex) and getattr(x, "dtype", like_dtype).kind != "c":
+            return like_dtype
+    return np.result_type(like, x)
 
 
 class Function:

@@ -250,11 +250,12 @@ def constant_dtype(like, x):
     that a float operand keeps its own float dtype (NumPy 2 would widen float32 to
     float64 for an np.float64 scalar or a 0-d float64 array)."""
     like_dtype = getattr(like, "dtype", None)
+    if like_dtype is not None and like_dtype.kind == "f":
+        # A real constant takes the operand's float dtype: nothing to work out.
+        if not isinstance(x, complex) and getattr(x, "dtype", like_dtype).kind != "c":
+            return like_dtype
     # step 52: NumPy's result_type is given the dtype only, as like may be on the GPU.
-    dtype = np.result_type(like if like_dtype is None else like_dtype, x)
-    if like_dtype is not None and like_dtype.kind == "f" and dtype.kind == "f":
-        return like_dtype
-    return dtype
+    return np.result_type(like if like_dtype is None else like_dtype, x)
 
 
 class Function:
