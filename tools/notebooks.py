@@ -4,7 +4,7 @@
     python tools/notebooks.py                  # write the notebook of every step
     python tools/notebooks.py --steps 37-51    # only these steps
     python tools/notebooks.py --check          # exit 1 when one is missing or stale
-    python tools/notebooks.py --execute        # run each one in a kernel, timed
+    python tools/notebooks.py --execute -j 2   # run each in a kernel, check outputs
 
 Run it with the venv's Python (.venv/bin/python): it needs nbformat, and
 --execute also needs nbclient and ipykernel (all in requirements.txt).
@@ -25,8 +25,8 @@ they explain, its output. Nothing in demo.py or README.md marks the cells:
   into items), and the demo into cells: its docstring, imports and constants go
   with the first definition, then each top-level function or class is a cell of
   its own. Each cell goes after the paragraph that explains it best: the one
-  that names it in backquotes, else the one that names most of what it uses
-  (rare names count more), while the lesson and the code both keep their order;
+  that names it in backquotes, else the one that introduces most of the names
+  it uses (placements), while the lesson and the code both keep their order;
 - the script's `if __name__ == "__main__":` block is the cell that runs the demo,
   at the end of the lesson's "Run it", before "Expected output". It is kept as
   it is (a kernel runs its cells as __main__ too), so Jupyter prints no value
