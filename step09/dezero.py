@@ -52,8 +52,17 @@ class Function:
     """Base class of operations: unwraps the input, runs forward, wraps the result."""
 
     def __call__(self, input):
-        x = input.data
-        y = self.forward(x)
+        try:
+            x = input.data
+            y = self.forward(x)
+        except (AttributeError, TypeError):
+            if isinstance(input, Variable):  # the input is fine: not our business
+                raise
+            # step 09: f(np.array(2.0)) would fail on an ndarray's .data (a buffer).
+            raise TypeError(
+                f"{type(self).__name__}: expected a Variable, got "
+                f"{type(input).__name__}; wrap the data first: Variable(np.array(...))"
+            ) from None
         # step 09: NumPy returns scalars such as np.float64 from 0-d arithmetic.
         output = Variable(as_array(y))
         output.set_creator(self)

@@ -138,8 +138,19 @@ class Function:
     """Base class of operations: unwraps the input, runs forward, wraps the result."""
 
     def __call__(self, *inputs):
-        xs = [x.data for x in inputs]
-        ys = self.forward(*xs)
+        try:
+            xs = [x.data for x in inputs]
+            ys = self.forward(*xs)
+        except (AttributeError, TypeError):
+            for x in inputs:
+                if not isinstance(x, Variable):
+                    # step 09: f(np.array(2.0)) would fail on an ndarray's .data.
+                    raise TypeError(
+                        f"{type(self).__name__}: expected a Variable for each input, got "
+                        f"{type(x).__name__}; wrap the data first: "
+                        "Variable(np.array(...))"
+                    ) from None
+            raise  # the inputs are fine: not our business
         if not isinstance(ys, tuple):  # step 12: a single output may come back bare
             ys = (ys,)
         # step 09: NumPy returns scalars such as np.float64 from 0-d arithmetic.
