@@ -7,6 +7,7 @@ could then be differentiated again. This script writes the planned graph as DOT 
 (output/sin_backward.dot) and renders it when Graphviz is installed.
 """
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -53,4 +54,5 @@ def main(out_dir=None):
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

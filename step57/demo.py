@@ -5,6 +5,8 @@ a single matrix product; the fused conv2d does the same with tensordot, and both
 agree with the plain loops of step 56.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero.functions as F
@@ -59,4 +61,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()
