@@ -14,6 +14,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def rosenbrock(x0, x1):
     """100 * (x1 - x0 ** 2) ** 2 + (x0 - 1) ** 2, with its minimum 0 at (1, 1)."""
     y = 100 * (x1 - x0**2) ** 2 + (x0 - 1) ** 2
@@ -81,7 +87,7 @@ def main(iters=10000, lr=0.001, out_dir=None, plot=True, show=False):
             out_dir or os.path.join(HERE, "output"), "rosenbrock.png"
         )
         if plot_path(path, to_file, show):
-            print(f"wrote {to_file}")
+            print(f"wrote {shown(to_file)}")
     return path
 
 

@@ -15,6 +15,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def derivatives(x, f, n):
     """Values of f and its first n derivatives at the Variable x, as arrays."""
     y = f(x)
@@ -65,7 +71,7 @@ def main(out_dir=None, show=False):
         out_dir or os.path.join(HERE, "output"), "sin_derivatives.png"
     )
     if plot(x.data, curves, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return values, curves
 
 

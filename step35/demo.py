@@ -17,6 +17,12 @@ from dezero.utils import get_dot_graph, plot_dot_graph
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def nth_derivative(x, order):
     """Return the order-th derivative of tanh at the Variable x, with its graph."""
     y = F.tanh(x)
@@ -47,7 +53,7 @@ def main(order=2, out_dir=None):
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "tanh.png")
     try:
         plot_dot_graph(gx, verbose=False, to_file=to_file)
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     except RuntimeError as e:
         print(e)
     return gx

@@ -17,6 +17,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def make_data(seed=0):
     """The book's toy data set: x in [0, 1), y = 5 + 2x + uniform noise."""
     rng = np.random.RandomState(seed)  # the same numbers as np.random.seed(seed)
@@ -133,7 +139,7 @@ def main(iters=100, out_dir=None, show=False):
 
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "regression.png")
     if plot(x, y, W.data.item(), b.data.item(), losses, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return {"W": W, "b": b, "losses": losses, "by_hand": (W2, b2, losses2)}
 
 

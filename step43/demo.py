@@ -16,6 +16,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def make_data(seed=0):
     """The book's sine data: x in [0, 1), y = sin(2πx) + uniform noise."""
     rng = np.random.RandomState(seed)  # the numbers of np.random.seed(seed)
@@ -97,7 +103,7 @@ def main(iters=10000, out_dir=None, show=False):
         out_dir or os.path.join(HERE, "output"), "neural_network.png"
     )
     if plot(x, y, params, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return logged, params
 
 

@@ -19,6 +19,12 @@ from dezero.models import MLP
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def train(max_epoch=300, batch_size=30, hidden_size=10, lr=1.0, seed=0, log=True):
     """Mini-batch SGD on the spiral; returns the model, the data and the losses."""
     x, t = dezero.datasets.get_spiral(train=True)
@@ -105,7 +111,7 @@ def main(max_epoch=300, out_dir=None, show=False):
     print(f"training accuracy {acc:.3f}")
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "spiral.png")
     if plot(model, x, t, losses, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return losses, acc
 
 

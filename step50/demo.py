@@ -18,6 +18,12 @@ from dezero.models import MLP
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def book_accuracy():
     """The book's example: 3 samples, 2 predicted right."""
     y = np.array([[0.2, 0.8, 0], [0.1, 0.9, 0], [0.8, 0.1, 0.1]])
@@ -102,7 +108,7 @@ def main(max_epoch=300, out_dir=None, show=False):
     history = train(max_epoch)
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "spiral_curves.png")
     if plot(history, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return history
 
 

@@ -24,6 +24,12 @@ from dezero.models import MLP
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def load(dataset="auto", train=True):
     """The chosen data set; 'auto' tries MNIST and says so when it falls back."""
     if dataset in ("auto", "mnist"):
@@ -205,7 +211,7 @@ def main(
         plot_samples(model, test_set, os.path.join(out_dir, "mnist_samples.png")),
     ):
         if written:
-            print(f"wrote {written}")
+            print(f"wrote {shown(written)}")
     return {name: history for name, (history, _) in results.items()}
 
 

@@ -20,6 +20,12 @@ from dezero.models import VGG16
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def striped_image(size=256):
     """A synthetic black-and-white striped picture, as a Pillow image."""
     from PIL import Image
@@ -41,7 +47,7 @@ def main(full=False, pretrained=False, out_dir=None, seed=0):
     try:
         to_file = os.path.join(out_dir, "vgg16.png")
         small.plot(np.zeros((1, 3, 32, 32), dtype=np.float32), to_file=to_file)
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     except RuntimeError as e:  # no Graphviz: the .dot file is written anyway
         print(e)
 

@@ -20,6 +20,12 @@ from dezero import Model
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 class SimpleRNN(Model):
     """One recurrent layer of hidden_size units, then a linear read-out."""
 
@@ -130,7 +136,7 @@ def main(max_epoch=15, out_dir=None):
         out_dir or os.path.join(HERE, "output"), "rnn_prediction.png"
     )
     if plot(xs, pred, losses, to_file):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return losses, error
 
 

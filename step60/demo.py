@@ -22,6 +22,12 @@ from dezero import Model, SeqDataLoader
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 class BetterRNN(Model):
     """An LSTM layer of hidden_size units, then a linear read-out."""
 
@@ -136,7 +142,7 @@ def main(max_epoch=50, out_dir=None):
         out_dir or os.path.join(HERE, "output"), "lstm_prediction.png"
     )
     if plot(xs, pred, losses, to_file):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return losses, error
 
 
