@@ -60,11 +60,19 @@ def plot_path(path, to_file, show=False):
     fig, ax = plt.subplots(figsize=(6, 6))
     ax.contour(a, b, z, levels=np.logspace(-1, 3.5, 15), cmap="viridis")
     p = np.array(path)
-    ax.plot(p[:, 0], p[:, 1], "r.-", markersize=2, linewidth=0.8, label="path")
+    ax.plot(
+        p[:, 0],
+        p[:, 1],
+        "r.-",
+        markersize=2,
+        linewidth=0.8,
+        label=f"gradient descent from (0, 2), {len(p) - 1} updates",
+    )
     ax.plot(1, 1, "k*", markersize=12, label="minimum (1, 1)")
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")
-    ax.legend()
+    ax.set_title("Rosenbrock function y(x0, x1): log-spaced contours, darker = lower")
+    ax.legend(loc="upper left", fontsize=9)
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
     if show:

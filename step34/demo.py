@@ -45,11 +45,16 @@ def plot(x, values, to_file, show=False):
         print("matplotlib is not installed (pip install matplotlib): no plot")
         return None
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    labels = ["y = sin(x)", "y'", "y''", "y'''"]
+    labels = ["y = sin(x)", "y' (1st derivative)", "y'' (2nd)", "y''' (3rd)"]
     for i, v in enumerate(values):
         ax.plot(x, v, label=labels[i] if i < len(labels) else f"order {i}")
     ax.set_xlabel("x")
-    ax.legend(loc="lower right")
+    ax.set_ylabel("value")
+    ax.set_title(
+        "sin(x) and its derivatives, each found by backward(create_graph=True)"
+    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, fontsize=9)
+    fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
     if show:

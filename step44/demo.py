@@ -78,6 +78,7 @@ def plot(x, y, predict, to_file, show=False):
     ax.plot(grid, predict(grid).data, "r", label="L.Linear(10), L.Linear(1)")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
+    ax.set_title("The same fit with Linear layers: y = sin(2πx) + noise")
     ax.legend()
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)

@@ -78,7 +78,8 @@ def plot(model, x, t, losses, to_file, show=False):
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.5))
     ax0.plot(np.arange(1, len(losses) + 1), losses)
     ax0.set_xlabel("epoch")
-    ax0.set_ylabel("average loss")
+    ax0.set_ylabel("softmax cross-entropy, mean over the epoch")
+    ax0.set_title("Training loss")
 
     h = 0.01
     x_min, x_max = x[:, 0].min() - 0.1, x[:, 0].max() + 0.1
@@ -94,6 +95,9 @@ def plot(model, x, t, losses, to_file, show=False):
     for c, marker in zip(range(3), "ox^", strict=True):
         ax1.scatter(*x[t == c].T, s=18, marker=marker, c=colors[c], label=f"class {c}")
     ax1.set_aspect("equal")
+    ax1.set_xlabel("x0")
+    ax1.set_ylabel("x1")
+    ax1.set_title("Training points; shaded: the predicted class")
     ax1.legend(loc="lower right")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)

@@ -89,10 +89,12 @@ def plot(history, to_file, show=False):
     epochs = np.arange(1, len(history["train"]) + 1)
     for k, (ax, what) in enumerate(zip(axes, ("loss", "accuracy"), strict=True)):
         for split in ("train", "test"):
-            ax.plot(epochs, [h[k] for h in history[split]], label=split)
+            ax.plot(epochs, [h[k] for h in history[split]], label=f"{split} set")
         ax.set_xlabel("epoch")
         ax.set_ylabel(what)
         ax.legend()
+    axes[0].set_title("Loss (softmax cross-entropy), mean over each epoch")
+    axes[1].set_title("Accuracy, over each epoch")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
