@@ -5,7 +5,7 @@ download). Offline, the weights are random, so the "prediction" means nothing:
 the demo shows the architecture instead. It draws the model (output/vgg16.png,
 needs Graphviz), counts its parameters, preprocesses a striped test image and
 runs it through the network: 64 x 64 by default, the real 224 x 224 with --full
-(about 10 s and 1.4 GB). `--pretrained` tries the real weights.
+(seconds, and about 1.4 GB of memory). `--pretrained` tries the real weights.
 """
 
 import argparse
