@@ -1,5 +1,7 @@
 """Step 01 demo: a Variable is a box; what is inside can be replaced."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -23,4 +25,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 02 demo: a Function takes a Variable and returns a new Variable."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Square, Variable
@@ -16,4 +18,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

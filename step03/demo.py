@@ -1,5 +1,7 @@
 """Step 03 demo: functions chain because each one returns a Variable."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Exp, Square, Variable
@@ -21,4 +23,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 04 demo: derivatives by numerical differentiation (central difference)."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Exp, Square, Variable, numerical_diff
@@ -30,4 +32,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

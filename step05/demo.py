@@ -8,6 +8,8 @@ B(a) = exp(a) and C(b) = b ** 2, the chain rule says
 and backpropagation multiplies these local derivatives starting at y (dy/dy = 1).
 """
 
+import argparse
+
 import numpy as np
 
 from dezero import Exp, Square, Variable, numerical_diff
@@ -35,4 +37,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 06 demo: backpropagation by hand, calling each backward in reverse order."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Exp, Square, Variable
@@ -25,4 +27,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 07 demo: each Variable knows its creator, so backward runs by itself."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Exp, Square, Variable
@@ -33,4 +35,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 08 demo: the same backward, now driven by a loop instead of recursion."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Exp, Square, Variable
@@ -33,4 +35,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

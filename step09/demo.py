@@ -1,5 +1,7 @@
 """Step 09 demo: Python functions, a default gradient and a type check."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable, exp, square
@@ -22,4 +24,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -3,6 +3,7 @@
 `python -m pytest` runs the same tests together with the rest of the step's suite.
 """
 
+import argparse
 import os
 import sys
 import unittest
@@ -19,4 +20,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     sys.exit(0 if main().wasSuccessful() else 1)

@@ -1,5 +1,7 @@
 """Step 11 demo: Add takes a list of two Variables and returns a list of outputs."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Add, Variable
@@ -16,4 +18,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

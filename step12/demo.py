@@ -1,5 +1,7 @@
 """Step 12 demo: add(x0, x1) reads like ordinary Python."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable, add
@@ -15,4 +17,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 13 demo: gradients flow back through a Function with two inputs."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable, add, square
@@ -18,4 +20,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 14 demo: reusing a Variable adds up its gradients; cleargrad starts over."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable, add
@@ -36,4 +38,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -11,6 +11,8 @@ gradients. The step-14 loop pops the most recently added function instead, so it
 runs too early, runs twice, and x.grad comes out as 96 instead of 64.
 """
 
+import argparse
+
 import numpy as np
 
 from dezero import Square, Variable, add, square
@@ -41,4 +43,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

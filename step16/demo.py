@@ -1,5 +1,7 @@
 """Step 16 demo: with generations, the branching graph of step 15 comes out right."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable, add, square
@@ -17,4 +19,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

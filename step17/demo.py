@@ -1,5 +1,6 @@
 """Step 17 demo: a dropped graph is freed at once, even with the cycle collector off."""
 
+import argparse
 import gc
 import tracemalloc
 
@@ -28,4 +29,5 @@ def main(iters=10, size=10000):
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

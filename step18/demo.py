@@ -1,5 +1,6 @@
 """Step 18 demo: drop gradients nobody asked for, and record no graph for inference."""
 
+import argparse
 import tracemalloc
 
 import numpy as np
@@ -52,4 +53,5 @@ def main(size=100):
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

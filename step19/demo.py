@@ -1,5 +1,7 @@
 """Step 19 demo: a Variable that looks like the array it holds."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -17,4 +19,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

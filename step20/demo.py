@@ -1,5 +1,7 @@
 """Step 20 demo: y = a * b + c written with ordinary operators."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -21,4 +23,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

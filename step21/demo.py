@@ -1,5 +1,7 @@
 """Step 21 demo: ndarrays and Python numbers work as operands on either side."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -15,4 +17,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

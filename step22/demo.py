@@ -1,5 +1,7 @@
 """Step 22 demo: the remaining arithmetic operators on Variables."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -17,4 +19,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

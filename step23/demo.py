@@ -1,5 +1,7 @@
 """Step 23 demo: the framework is now the package `dezero`, imported like a library."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -16,4 +18,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -1,5 +1,7 @@
 """Step 24 demo: gradients of three optimisation benchmark functions at (1, 1)."""
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -43,4 +45,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

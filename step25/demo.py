@@ -16,6 +16,13 @@ import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 SAMPLE = """digraph g {
 1 [label="x", color=orange, style=filled]
 2 [label="y", color=orange, style=filled]
@@ -39,14 +46,14 @@ def main(out_dir=None, fmt="png"):
     dot_file = os.path.join(out_dir, "sample.dot")
     with open(dot_file, "w") as f:
         f.write(SAMPLE)
-    print(f"wrote {dot_file}")
+    print(f"wrote {shown(dot_file)}")
 
     if shutil.which("dot") is None:
         print("Graphviz is missing: apt-get install graphviz, or brew install graphviz")
         return dot_file, None
     image = os.path.join(out_dir, f"sample.{fmt}")
     render(dot_file, image)
-    print(f"wrote {image}")
+    print(f"wrote {shown(image)}")
     return dot_file, image
 
 

@@ -11,6 +11,12 @@ from dezero.utils import plot_dot_graph
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def goldstein(x, y):
     """The Goldstein-Price function."""
     z = (
@@ -37,7 +43,7 @@ def main(out_dir=None, fmt="png", verbose=False):
     to_file = os.path.join(out_dir, f"goldstein.{fmt}")
     try:
         plot_dot_graph(z, verbose=verbose, to_file=to_file)
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     except RuntimeError as e:
         print(e)
         to_file = None

@@ -12,6 +12,12 @@ from dezero.utils import get_dot_graph, plot_dot_graph
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 class Sin(Function):
     """Elementwise sine; gx = gy * cos(x)."""
 
@@ -69,7 +75,7 @@ def main(out_dir=None, thresholds=(1e-4, 1e-150)):
         to_file = os.path.join(out_dir, f"my_sin_{threshold:g}.png")
         try:
             plot_dot_graph(y, verbose=False, to_file=to_file)
-            note = f"wrote {to_file}"
+            note = f"wrote {shown(to_file)}"
         except RuntimeError as e:
             note = str(e)
         print(f"threshold {threshold:g}: {sizes[threshold]} functions; {note}")

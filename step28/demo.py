@@ -14,6 +14,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def rosenbrock(x0, x1):
     """100 * (x1 - x0 ** 2) ** 2 + (x0 - 1) ** 2, with its minimum 0 at (1, 1)."""
     y = 100 * (x1 - x0**2) ** 2 + (x0 - 1) ** 2
@@ -54,11 +60,19 @@ def plot_path(path, to_file, show=False):
     fig, ax = plt.subplots(figsize=(6, 6))
     ax.contour(a, b, z, levels=np.logspace(-1, 3.5, 15), cmap="viridis")
     p = np.array(path)
-    ax.plot(p[:, 0], p[:, 1], "r.-", markersize=2, linewidth=0.8, label="path")
+    ax.plot(
+        p[:, 0],
+        p[:, 1],
+        "r.-",
+        markersize=2,
+        linewidth=0.8,
+        label=f"gradient descent from (0, 2), {len(p) - 1} updates",
+    )
     ax.plot(1, 1, "k*", markersize=12, label="minimum (1, 1)")
     ax.set_xlabel("x0")
     ax.set_ylabel("x1")
-    ax.legend()
+    ax.set_title("Rosenbrock function y(x0, x1): log-spaced contours, darker = lower")
+    ax.legend(loc="upper left", fontsize=9)
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
     if show:
@@ -81,7 +95,7 @@ def main(iters=10000, lr=0.001, out_dir=None, plot=True, show=False):
             out_dir or os.path.join(HERE, "output"), "rosenbrock.png"
         )
         if plot_path(path, to_file, show):
-            print(f"wrote {to_file}")
+            print(f"wrote {shown(to_file)}")
     return path
 
 

@@ -6,6 +6,8 @@ np.float64 from 0-d arithmetic): nothing remembers how it was computed, and it
 cannot be differentiated again.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero
@@ -26,4 +28,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -7,11 +7,19 @@ could then be differentiated again. This script writes the planned graph as DOT 
 (output/sin_backward.dot) and renders it when Graphviz is installed.
 """
 
+import argparse
 import os
 import shutil
 import subprocess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
 
 # Forward: x -> Sin -> y.  Backward, once written with DeZero functions:
 # x -> Cos -> cos(x); gy, cos(x) -> Mul -> gx.
@@ -42,15 +50,16 @@ def main(out_dir=None):
     dot_file = os.path.join(out_dir, "sin_backward.dot")
     with open(dot_file, "w") as f:
         f.write(PLAN)
-    print(f"wrote {dot_file}")
+    print(f"wrote {shown(dot_file)}")
     if shutil.which("dot") is None:
         print("Graphviz is missing: apt-get install graphviz, or brew install graphviz")
         return dot_file, None
     image = os.path.join(out_dir, "sin_backward.png")
     subprocess.run(["dot", dot_file, "-T", "png", "-o", image], check=True)
-    print(f"wrote {image}")
+    print(f"wrote {shown(image)}")
     return dot_file, image
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

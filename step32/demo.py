@@ -1,5 +1,7 @@
 """Step 32 demo: with core.py, backward can record the graph of the gradient."""
 
+import argparse
+
 import numpy as np
 
 import dezero
@@ -25,4 +27,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -15,6 +15,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def derivatives(x, f, n):
     """Values of f and its first n derivatives at the Variable x, as arrays."""
     y = f(x)
@@ -39,11 +45,16 @@ def plot(x, values, to_file, show=False):
         print("matplotlib is not installed (pip install matplotlib): no plot")
         return None
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    labels = ["y = sin(x)", "y'", "y''", "y'''"]
+    labels = ["y = sin(x)", "y' (1st derivative)", "y'' (2nd)", "y''' (3rd)"]
     for i, v in enumerate(values):
         ax.plot(x, v, label=labels[i] if i < len(labels) else f"order {i}")
     ax.set_xlabel("x")
-    ax.legend(loc="lower right")
+    ax.set_ylabel("value")
+    ax.set_title(
+        "sin(x) and its derivatives, each found by backward(create_graph=True)"
+    )
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4, fontsize=9)
+    fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
     if show:
@@ -65,7 +76,7 @@ def main(out_dir=None, show=False):
         out_dir or os.path.join(HERE, "output"), "sin_derivatives.png"
     )
     if plot(x.data, curves, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return values, curves
 
 

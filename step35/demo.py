@@ -1,8 +1,9 @@
 """Step 35 demo: the graph behind a higher derivative of tanh, drawn by Graphviz.
 
 Differentiates tanh at x = 1 `--order` times (default 2) with create_graph=True and
-draws the graph that computes the last derivative to output/tanh.png. The graph grows
-quickly with the order: try --order 6.
+draws the graph that computes the last derivative to
+output/tanh_derivative<order>_graph.png. The graph grows quickly with the order:
+try --order 6.
 """
 
 import argparse
@@ -15,6 +16,12 @@ from dezero import Variable
 from dezero.utils import get_dot_graph, plot_dot_graph
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
 
 
 def nth_derivative(x, order):
@@ -44,10 +51,11 @@ def main(order=2, out_dir=None):
         print(
             f"order {n}: {gx.data:.10f}, {count_functions(gx)} functions in its graph"
         )
-    to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "tanh.png")
+    name = f"tanh_derivative{order}_graph.png"  # the graph that computes gx{order}
+    to_file = os.path.join(out_dir or os.path.join(HERE, "output"), name)
     try:
         plot_dot_graph(gx, verbose=False, to_file=to_file)
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     except RuntimeError as e:
         print(e)
     return gx

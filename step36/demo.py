@@ -4,6 +4,8 @@ y = x ** 2 and z = (dy/dx) ** 3 + y. With dy/dx = 2x, z = 8 x ** 3 + x ** 2 and
 dz/dx = 24 x ** 2 + 2 x = 100 at x = 2. Treating dy/dx as a plain number gives 4.
 """
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -45,4 +47,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

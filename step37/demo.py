@@ -6,6 +6,8 @@ of its variable. For y = sum(f(x)), backward gives the vector-Jacobian product
 element.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero.functions as F
@@ -62,4 +64,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

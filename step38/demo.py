@@ -4,6 +4,8 @@ Neither computes anything; backward only puts each gradient element back where
 its element came from, so the gradients come out with the input's shape.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero.functions as F
@@ -69,4 +71,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

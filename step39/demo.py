@@ -4,6 +4,8 @@ A sum adds each element once, so its gradient copies the upstream gradient back
 over the summed axes: the input's shape again, all ones for a seed of ones.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero.functions as F
@@ -39,4 +41,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -4,6 +4,8 @@ NumPy stretches the smaller operand to the larger shape. Forward gets that for
 free; backward must sum each gradient back down to its input's shape (sum_to).
 """
 
+import argparse
+
 import numpy as np
 
 from dezero import Variable
@@ -42,4 +44,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -4,6 +4,8 @@ For y = x W, the gradients are gx = gy Wᵀ and gW = xᵀ gy: each has its own
 variable's shape, which is an easy way to remember the formulas.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero.functions as F
@@ -49,4 +51,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

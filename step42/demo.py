@@ -17,6 +17,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def make_data(seed=0):
     """The book's toy data set: x in [0, 1), y = 5 + 2x + uniform noise."""
     rng = np.random.RandomState(seed)  # the same numbers as np.random.seed(seed)
@@ -103,11 +109,13 @@ def plot(x, y, W, b, losses, to_file, show=False):
     ax0.plot(line_x, line_x * W + b, "r", label=f"y = {W:.3f} x + {b:.3f}")
     ax0.set_xlabel("x")
     ax0.set_ylabel("y")
+    ax0.set_title("100 points y = 5 + 2x + noise, and the fitted line")
     ax0.legend()
     ax1.plot(losses)
     ax1.set_yscale("log")
     ax1.set_xlabel("iteration")
-    ax1.set_ylabel("mean squared error")
+    ax1.set_ylabel("mean squared error (log scale)")
+    ax1.set_title("Loss during gradient descent")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
@@ -133,7 +141,7 @@ def main(iters=100, out_dir=None, show=False):
 
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "regression.png")
     if plot(x, y, W.data.item(), b.data.item(), losses, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return {"W": W, "b": b, "losses": losses, "by_hand": (W2, b2, losses2)}
 
 

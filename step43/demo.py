@@ -16,6 +16,12 @@ from dezero import Variable
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def make_data(seed=0):
     """The book's sine data: x in [0, 1), y = sin(2πx) + uniform noise."""
     rng = np.random.RandomState(seed)  # the numbers of np.random.seed(seed)
@@ -77,9 +83,10 @@ def plot(x, y, params, to_file, show=False):
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.scatter(x, y, s=10, label="data")
     grid = np.linspace(0, 1, 200).reshape(200, 1)
-    ax.plot(grid, predict(grid, params).data, "r", label="network")
+    ax.plot(grid, predict(grid, params).data, "r", label="network after training")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
+    ax.set_title("A two-layer network fitted to y = sin(2πx) + noise")
     ax.legend()
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
@@ -97,7 +104,7 @@ def main(iters=10000, out_dir=None, show=False):
         out_dir or os.path.join(HERE, "output"), "neural_network.png"
     )
     if plot(x, y, params, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return logged, params
 
 

@@ -16,6 +16,12 @@ import dezero.layers as L
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def make_data(seed=0):
     """The sine data of step 43. Seeds NumPy's global generator, as the book does,
     because Linear draws its initial weights from it."""
@@ -72,6 +78,7 @@ def plot(x, y, predict, to_file, show=False):
     ax.plot(grid, predict(grid).data, "r", label="L.Linear(10), L.Linear(1)")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
+    ax.set_title("The same fit with Linear layers: y = sin(2πx) + noise")
     ax.legend()
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
@@ -90,7 +97,7 @@ def main(iters=10000, out_dir=None, show=False):
         print(f"{name}: in_size={layer.in_size}, params: {shapes}")
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "layers.png")
     if plot(x, y, predict, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return logged, layers
 
 

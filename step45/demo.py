@@ -19,6 +19,12 @@ from dezero.models import MLP, Sequential
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 class TwoLayerNet(Model):
     """Linear -> sigmoid -> Linear, with the layers as attributes."""
 
@@ -96,7 +102,7 @@ def main(iters=10000, xor=False, out_dir=None):
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "model.png")
     try:
         model.plot(Variable(x, name="x"), to_file=to_file)
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     except RuntimeError as e:  # no Graphviz: the .dot file is still there
         print(e)
     return model, logged

@@ -5,6 +5,8 @@ back, adding where a row was picked twice. An MLP's scores become probabilities
 with softmax, and softmax_cross_entropy scores them against the labels.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero.functions as F
@@ -60,4 +62,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -19,6 +19,12 @@ from dezero.models import MLP
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def train(max_epoch=300, batch_size=30, hidden_size=10, lr=1.0, seed=0, log=True):
     """Mini-batch SGD on the spiral; returns the model, the data and the losses."""
     x, t = dezero.datasets.get_spiral(train=True)
@@ -72,7 +78,8 @@ def plot(model, x, t, losses, to_file, show=False):
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.5))
     ax0.plot(np.arange(1, len(losses) + 1), losses)
     ax0.set_xlabel("epoch")
-    ax0.set_ylabel("average loss")
+    ax0.set_ylabel("softmax cross-entropy, mean over the epoch")
+    ax0.set_title("Training loss")
 
     h = 0.01
     x_min, x_max = x[:, 0].min() - 0.1, x[:, 0].max() + 0.1
@@ -88,6 +95,9 @@ def plot(model, x, t, losses, to_file, show=False):
     for c, marker in zip(range(3), "ox^", strict=True):
         ax1.scatter(*x[t == c].T, s=18, marker=marker, c=colors[c], label=f"class {c}")
     ax1.set_aspect("equal")
+    ax1.set_xlabel("x0")
+    ax1.set_ylabel("x1")
+    ax1.set_title("Training points; shaded: the predicted class")
     ax1.legend(loc="lower right")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
@@ -105,7 +115,7 @@ def main(max_epoch=300, out_dir=None, show=False):
     print(f"training accuracy {acc:.3f}")
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "spiral.png")
     if plot(model, x, t, losses, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return losses, acc
 
 

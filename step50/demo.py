@@ -18,6 +18,12 @@ from dezero.models import MLP
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def book_accuracy():
     """The book's example: 3 samples, 2 predicted right."""
     y = np.array([[0.2, 0.8, 0], [0.1, 0.9, 0], [0.8, 0.1, 0.1]])
@@ -83,10 +89,12 @@ def plot(history, to_file, show=False):
     epochs = np.arange(1, len(history["train"]) + 1)
     for k, (ax, what) in enumerate(zip(axes, ("loss", "accuracy"), strict=True)):
         for split in ("train", "test"):
-            ax.plot(epochs, [h[k] for h in history[split]], label=split)
+            ax.plot(epochs, [h[k] for h in history[split]], label=f"{split} set")
         ax.set_xlabel("epoch")
         ax.set_ylabel(what)
         ax.legend()
+    axes[0].set_title("Loss (softmax cross-entropy), mean over each epoch")
+    axes[1].set_title("Accuracy, over each epoch")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
@@ -102,7 +110,7 @@ def main(max_epoch=300, out_dir=None, show=False):
     history = train(max_epoch)
     to_file = os.path.join(out_dir or os.path.join(HERE, "output"), "spiral_curves.png")
     if plot(history, to_file, show):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return history
 
 

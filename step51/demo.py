@@ -6,7 +6,8 @@ MLP((1000, 10)) with SGD, then MLP((1000, 1000, 10)) with ReLU and Adam (many
 minutes on 2 cores). MNIST is downloaded into ~/.dezero on first use; without a
 network, `--dataset auto` (the default) says so and uses Fashion-MNIST from the
 Debian package dataset-fashion-mnist, which has the same format.
-Writes output/mnist_curves.png and output/mnist_samples.png (needs matplotlib).
+Writes output/<data>_training_curves.png and output/<data>_test_predictions.png
+(<data>: mnist or fashion_mnist; needs matplotlib).
 """
 
 import argparse
@@ -22,6 +23,12 @@ from dezero import DataLoader, optimizers
 from dezero.models import MLP
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
 
 
 def load(dataset="auto", train=True):
@@ -105,7 +112,7 @@ def train(model, optimizer, train_set, test_set, max_epoch, batch_size=100):
     return history, batches
 
 
-def plot_curves(results, to_file, window=20):
+def plot_curves(results, to_file, data_name, window=20):
     """Batch loss and accuracy (moving average) with the test values after each
     epoch, for each model; None without matplotlib."""
     try:
@@ -116,7 +123,7 @@ def plot_curves(results, to_file, window=20):
     except ImportError:
         print("matplotlib is not installed (pip install matplotlib): no plot")
         return None
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
     for k, (name, (history, batches)) in enumerate(results.items()):
         b = np.array(batches)
         per_epoch = len(b) // len(history)
@@ -126,15 +133,29 @@ def plot_curves(results, to_file, window=20):
         h = np.array(history)
         for ax, col, test_col in ((axes[0], 0, 2), (axes[1], 1, 3)):
             smooth = np.convolve(b[:, col], kernel, mode="valid")
-            ax.plot(steps, smooth, color=f"C{k}", label=f"{name}, train (batches)")
             ax.plot(
-                at_epoch_end, h[:, test_col], "s", color=f"C{k}", label=f"{name}, test"
+                steps,
+                smooth,
+                color=f"C{k}",
+                label=f"{name}: training batches, mean of the last {window}",
             )
-    axes[0].set_ylabel("loss")
-    axes[1].set_ylabel("accuracy")
+            ax.plot(
+                at_epoch_end,
+                h[:, test_col],
+                "s",
+                markersize=8,
+                color=f"C{k}",
+                label=f"{name}: whole test set, after each epoch",
+            )
+    axes[0].set_title("Loss (softmax cross-entropy)")
+    axes[0].set_ylabel("loss per image")
+    axes[1].set_title("Accuracy")
+    axes[1].set_ylabel("fraction classified correctly")
     for ax in axes:
-        ax.set_xlabel("iteration (batches of 100)")
-    axes[1].legend(fontsize=8)
+        ax.set_xlabel("iteration (one batch of 100 images)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"Training an MLP on {data_name}")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
@@ -165,7 +186,11 @@ def plot_samples(model, test_set, to_file, n=24):
             color="black" if pred[i] == true else "red",
         )
         ax.axis("off")
-    fig.suptitle(f"{test_set.name}: predicted (true)", fontsize=9)
+    fig.suptitle(
+        f"{test_set.name}, the first {n} test images: predicted label"
+        " (true label), red where they differ",
+        fontsize=10,
+    )
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
@@ -200,12 +225,13 @@ def main(
         results[name] = train(model, make_optimizer(), train_set, test_set, max_epoch)
 
     out_dir = out_dir or os.path.join(HERE, "output")
+    stem = os.path.join(out_dir, test_set.name.lower().replace("-", "_"))
     for written in (
-        plot_curves(results, os.path.join(out_dir, "mnist_curves.png")),
-        plot_samples(model, test_set, os.path.join(out_dir, "mnist_samples.png")),
+        plot_curves(results, stem + "_training_curves.png", test_set.name),
+        plot_samples(model, test_set, stem + "_test_predictions.png"),
     ):
         if written:
-            print(f"wrote {written}")
+            print(f"wrote {shown(written)}")
     return {name: history for name, (history, _) in results.items()}
 
 

@@ -21,6 +21,12 @@ from dezero.models import MLP
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 def load(dataset="auto", train=True):
     """The chosen data set; 'auto' tries MNIST and says so when it falls back."""
     if dataset in ("auto", "mnist"):
@@ -61,7 +67,7 @@ def main(
     path = os.path.join(out_dir or os.path.join(HERE, "output"), "my_mlp.npz")
     if os.path.exists(path) and not fresh:
         model.load_weights(path)  # a never-run model takes the file's shapes
-        print(f"loaded {path}")
+        print(f"loaded {shown(path)}")
     else:
         print("starting from random weights")
 
@@ -80,7 +86,7 @@ def main(
 
     os.makedirs(os.path.dirname(path), exist_ok=True)
     model.save_weights(path)
-    print(f"saved {path} ({os.path.getsize(path)} bytes)")
+    print(f"saved {shown(path)} ({os.path.getsize(path)} bytes)")
     return losses
 
 

@@ -5,6 +5,8 @@ test mode it can simply step aside. Batch normalisation uses the batch's own
 statistics while training and its running averages in test mode.
 """
 
+import argparse
+
 import numpy as np
 
 import dezero
@@ -59,4 +61,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -4,6 +4,8 @@ A kernel of size K slides over an input of size H padded by P on each side, S
 cells at a time: it fits (H + 2P - K) // S + 1 times.
 """
 
+import argparse
+
 from dezero.utils import get_conv_outsize
 
 
@@ -26,4 +28,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -7,6 +7,8 @@ own. These loops are slow and obviously right; step 57's fast versions are
 tested against them.
 """
 
+import argparse
+
 import numpy as np
 
 from dezero.utils import get_conv_outsize
@@ -77,4 +79,5 @@ def main():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -5,7 +5,7 @@ download). Offline, the weights are random, so the "prediction" means nothing:
 the demo shows the architecture instead. It draws the model (output/vgg16.png,
 needs Graphviz), counts its parameters, preprocesses a striped test image and
 runs it through the network: 64 x 64 by default, the real 224 x 224 with --full
-(about 10 s and 1.4 GB). `--pretrained` tries the real weights.
+(seconds, and about 1.4 GB of memory). `--pretrained` tries the real weights.
 """
 
 import argparse
@@ -18,6 +18,12 @@ import dezero
 from dezero.models import VGG16
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
 
 
 def striped_image(size=256):
@@ -41,7 +47,7 @@ def main(full=False, pretrained=False, out_dir=None, seed=0):
     try:
         to_file = os.path.join(out_dir, "vgg16.png")
         small.plot(np.zeros((1, 3, 32, 32), dtype=np.float32), to_file=to_file)
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     except RuntimeError as e:  # no Graphviz: the .dot file is written anyway
         print(e)
 

@@ -20,6 +20,12 @@ from dezero import Model
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def shown(path):
+    """path as printed: relative to the current folder if it lies below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative
+
+
 class SimpleRNN(Model):
     """One recurrent layer of hidden_size units, then a linear read-out."""
 
@@ -104,16 +110,36 @@ def plot(xs, pred, losses, to_file):
     except ImportError:
         print("matplotlib is not installed (pip install matplotlib): no plot")
         return None
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4))
-    ax0.plot(np.arange(len(xs)), xs, label="y = cos(x)")
-    ax0.plot(np.arange(len(pred)), pred, "--", label="predict")
-    ax0.set_xlabel("x (index)")
-    ax0.set_ylabel("y")
-    ax0.legend()
+    from matplotlib.ticker import (
+        FormatStrFormatter,
+        LogLocator,
+        MaxNLocator,
+        NullFormatter,
+    )
+
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4.5))
+    # The inputs are cos(t) at 1000 points t in [0, 4 pi]; pred[i] is the
+    # model's guess of the next value, cos(t[i + 1]), so it is drawn there.
+    t = np.linspace(0, 4 * np.pi, len(xs))
+    ax0.plot(t, xs, label="cos(t), fed in one value at a time")
+    ax0.plot(t[1:], pred[:-1], "--", label="RNN's prediction of the next value")
+    ax0.set_xticks(np.pi * np.arange(5), ["0", "π", "2π", "3π", "4π"])
+    ax0.set_xlabel("t (radians)")
+    ax0.set_ylabel("value")
+    ax0.set_title("Predicting a cosine one step ahead")
+    ax0.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=8)
     ax1.plot(np.arange(1, len(losses) + 1), losses, "o-")
     ax1.set_yscale("log")
+    # Label 1, 2 and 5 times each power of ten: a range within one decade
+    # would otherwise show a single labelled tick.
+    ax1.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax1.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax1.yaxis.set_minor_formatter(NullFormatter())
+    ax1.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax1.set_xlabel("epoch")
-    ax1.set_ylabel("average loss")
+    ax1.set_ylabel("mean squared error per step (log scale)")
+    ax1.set_title("Training loss on the noisy sine, mean of each epoch")
+    ax1.grid(alpha=0.3, which="both")
     fig.tight_layout()
     os.makedirs(os.path.dirname(to_file), exist_ok=True)
     fig.savefig(to_file, dpi=100)
@@ -130,7 +156,7 @@ def main(max_epoch=15, out_dir=None):
         out_dir or os.path.join(HERE, "output"), "rnn_prediction.png"
     )
     if plot(xs, pred, losses, to_file):
-        print(f"wrote {to_file}")
+        print(f"wrote {shown(to_file)}")
     return losses, error
 
 

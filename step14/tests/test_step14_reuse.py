@@ -43,7 +43,7 @@ def test_accumulation_does_not_share_arrays_between_variables():
     assert y.grad is not x.grad
 
 
-def test_grokking_seed_example():
+def test_grokking_example():
     # From the Grokking framework: b is used by two additions and gets both grads.
     a = Variable(np.array([1, 2, 3, 4, 5]))
     b = Variable(np.array([2, 2, 2, 2, 2]))

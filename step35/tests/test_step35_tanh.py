@@ -37,5 +37,5 @@ def test_demo(tmp_path, capsys):
     assert out[1].startswith("order 2: -0.6397000084,")
     assert gx.name == "gx3"
     if shutil.which("dot"):
-        with open(tmp_path / "tanh.png", "rb") as f:
+        with open(tmp_path / "tanh_derivative3_graph.png", "rb") as f:
             assert f.read(4) == b"\x89PNG"

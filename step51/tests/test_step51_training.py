@@ -115,8 +115,13 @@ def test_demo_quick_run_on_fashion_mnist(tmp_path, capsys):
     assert "Fashion-MNIST: 60000 training images from /usr/share/datasets" in out
     assert "training on 3000 images for 1 epoch(s)" in out
     pytest.importorskip("matplotlib", reason="matplotlib is not installed")
-    for name in ("mnist_curves.png", "mnist_samples.png"):
+    # The file names say which data set the figures show.
+    for name in (
+        "fashion_mnist_training_curves.png",
+        "fashion_mnist_test_predictions.png",
+    ):
         assert (tmp_path / name).stat().st_size > 10_000
+        assert f"wrote {tmp_path / name}" in out
 
 
 def test_demo_auto_says_when_it_falls_back(monkeypatch, capsys):
