@@ -42,8 +42,9 @@ CHROMIUM_FLAGS = [
     # nothing, so a request to another host fails at once (and is still logged).
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
-# Schemes a page may load from besides its own origin.
-LOCAL_SCHEMES = ("data:", "blob:", "about:")
+# Requests that could leave the site; the browser's own (chrome://, data:, blob:,
+# about:) cannot. A file:// request outside the site's folder counts too.
+NETWORK_SCHEMES = ("http:", "https:", "ws:", "wss:", "ftp:", "file:")
 
 
 # --- building ----------------------------------------------------------------
@@ -253,7 +254,7 @@ def page_problems(driver, own: str) -> list[str]:
         if message.get("method") != "Network.requestWillBeSent":
             continue
         url = message["params"]["request"]["url"]
-        if not url.startswith(own) and not url.startswith(LOCAL_SCHEMES):
+        if not url.startswith(own) and url.lower().startswith(NETWORK_SCHEMES):
             problems.append(f"request outside the site: {url}")
     broken = driver.execute_script(
         "return Array.from(document.images)"
@@ -311,6 +312,8 @@ def test_home_in_browser(browser, served):
     assert len(items) == 60
     assert items[41].text.startswith("42 Linear regression")
     shot(browser, "home")
+    browser.execute_script("document.querySelector('.home-figure').scrollIntoView()")
+    shot(browser, "home-step60")
     assert page_problems(browser, served) == []
 
 
@@ -334,6 +337,8 @@ def test_step_page_lesson_diff_figure(browser, served):
     shot(browser, "step42-stage4")
     browser.execute_script("document.getElementById('diff').scrollIntoView()")
     shot(browser, "step42-stage4-diff")
+    browser.execute_script("document.querySelector('figure.demo-figure').scrollIntoView()")
+    shot(browser, "step42-stage4-demo")
 
 
 def test_arrow_keys_move_between_steps(browser, served):
