@@ -88,7 +88,9 @@ def test_every_step_has_a_page_with_lesson_diff_and_files(site):
     for step in sorted(ROOT.glob("step[0-9][0-9]")):
         page = (site / "steps" / f"{step.name}.html").read_text(encoding="utf-8")
         title = step.joinpath("README.md").read_text(encoding="utf-8").split("\n")[0]
-        assert html.escape(title.removeprefix("# "), quote=False) + "<" in page, step.name
+        assert html.escape(title.removeprefix("# "), quote=False) + "<" in page, (
+            step.name
+        )
         assert page.count('id="diff"') == 1, step.name
         assert "GOES-HERE" not in page, step.name
         for rel in ("demo.py", "README.md"):
@@ -100,7 +102,9 @@ def test_step42_diff_adds_mean_squared_error(site):
     page = (site / "steps" / "step42.html").read_text(encoding="utf-8")
     diff = page[page.index('id="diff"') :]
     added = [
-        line for line in diff.split("<tr>") if 'class="code ins"' in line.split("</td>", 3)[-1]
+        line
+        for line in diff.split("<tr>")
+        if 'class="code ins"' in line.split("</td>", 3)[-1]
     ]
     assert any("mean_squared_error" in row for row in added)
 
@@ -139,13 +143,19 @@ def test_checkers_pass_a_clean_site(tmp_path):
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ('<a href="nowhere.html">n</a>', "index.html: a.href nowhere.html (no such file)"),
+        (
+            '<a href="nowhere.html">n</a>',
+            "index.html: a.href nowhere.html (no such file)",
+        ),
         ('<img src="missing.png">', "index.html: img.src missing.png (no such file)"),
         (
             '<a href="other.html#gone">g</a>',
             "index.html: a.href other.html#gone (no id 'gone' there)",
         ),
-        ('<a href="#nothing">n</a>', "index.html: a.href #nothing (no id 'nothing' there)"),
+        (
+            '<a href="#nothing">n</a>',
+            "index.html: a.href #nothing (no id 'nothing' there)",
+        ),
         ('<a href="../../etc/passwd">p</a>', "(leaves the site folder)"),
     ],
 )
@@ -160,9 +170,17 @@ def test_broken_links_are_found(tmp_path, body, expected):
         ('<script src="https://cdn.example/x.js"></script>', "", "script.src https://"),
         ('<link rel="stylesheet" href="//fonts.example/css">', "", "link.href //fonts"),
         ('<img src="http://example.org/a.png">', "", "img.src http://example.org"),
-        ("<style>@import 'https://fonts.example/f.css';</style>", "", "css url https://"),
+        (
+            "<style>@import 'https://fonts.example/f.css';</style>",
+            "",
+            "css url https://",
+        ),
         ('<p style="background:url(https://t.example/p.gif)">', "", "css url https://"),
-        ("", "body { font: url(https://fonts.example/f.woff2) }", "assets/a.css: css url"),
+        (
+            "",
+            "body { font: url(https://fonts.example/f.woff2) }",
+            "assets/a.css: css url",
+        ),
     ],
 )
 def test_outside_resources_are_found(tmp_path, body, css, expected):
@@ -175,7 +193,9 @@ def test_outside_resources_are_found(tmp_path, body, css, expected):
 
 def _selenium():
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("no chromium/chromedriver: apt-get install chromium chromium-driver")
+        pytest.skip(
+            "no chromium/chromedriver: apt-get install chromium chromium-driver"
+        )
     return pytest.importorskip(
         "selenium.webdriver", reason="selenium missing: make site-deps"
     )
@@ -190,9 +210,13 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"
+    )
     options.add_argument(f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"}
+    )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
@@ -337,7 +361,9 @@ def test_step_page_lesson_diff_figure(browser, served):
     shot(browser, "step42-stage4")
     browser.execute_script("document.getElementById('diff').scrollIntoView()")
     shot(browser, "step42-stage4-diff")
-    browser.execute_script("document.querySelector('figure.demo-figure').scrollIntoView()")
+    browser.execute_script(
+        "document.querySelector('figure.demo-figure').scrollIntoView()"
+    )
     shot(browser, "step42-stage4-demo")
 
 
@@ -369,9 +395,9 @@ def test_projector_view(browser, served):
     state = browser.execute_script(
         "const t = document.querySelector('#diff table.diff');"
         "const cell = t.querySelector('td.code');"
-        "return {header: getComputedStyle(document.querySelector('.md-header')).display,"
-        " lesson: getComputedStyle(document.querySelector('article > p:not(.diff-head)'))"
-        ".display,"
+        "const shown = (css) => getComputedStyle(document.querySelector(css)).display;"
+        "return {header: shown('.md-header'),"
+        " lesson: shown('article > p:not(.diff-head)'),"
         " font: parseFloat(getComputedStyle(cell).fontSize),"
         " right: t.getBoundingClientRect().right, width: window.innerWidth,"
         " top: t.getBoundingClientRect().top, height: window.innerHeight}"
@@ -408,7 +434,10 @@ def test_screenshots_of_other_stages(browser, served, step, name):
 
 def test_every_page_loads_cleanly(browser, served, site):
     """No console error, no outside request, no missing image on any page."""
-    pages = ["index.html", *sorted(p.relative_to(site).as_posix() for p in site.glob("*/*.html"))]
+    pages = [
+        "index.html",
+        *sorted(p.relative_to(site).as_posix() for p in site.glob("*/*.html")),
+    ]
     pages = [p for p in pages if not p.startswith("assets/")]
     assert len(pages) > 60
     problems = {}

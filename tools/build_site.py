@@ -100,12 +100,16 @@ class Stage:
 
 
 def lesson_title(step: Path) -> str:
-    """'Linear regression' from the lesson's first line '# Step 42 — Linear regression'."""
+    """The title in the lesson's first line, '# Step 42 — Linear regression'."""
     readme = step / "README.md"
-    first = readme.read_text(encoding="utf-8").splitlines()[0] if readme.exists() else ""
+    first = (
+        readme.read_text(encoding="utf-8").splitlines()[0] if readme.exists() else ""
+    )
     match = LESSON_TITLE.match(first)
     if not match:
-        raise SiteError(f"{readme}: first line should be '# Step NN — Title', got {first!r}")
+        raise SiteError(
+            f"{readme}: first line should be '# Step NN — Title', got {first!r}"
+        )
     return match.group(2)
 
 
@@ -116,7 +120,9 @@ def read_stages(root: Path) -> list[Stage]:
         lines = guide.read_text(encoding="utf-8").splitlines()
         match = STAGE_TITLE.match(lines[0]) if lines else None
         if not match:
-            raise SiteError(f"{guide}: first line should be '# Stage N — Title (steps ...)'")
+            raise SiteError(
+                f"{guide}: first line should be '# Stage N — Title (steps ...)'"
+            )
         stage = Stage(int(match.group(1)), match.group(2), guide)
         for line in lines:
             row = ROW.match(line)
@@ -137,7 +143,9 @@ def stage_lines(stage: Stage) -> dict[int, str]:
 
 
 def read_steps(root: Path, stages: list[Stage]) -> dict[int, Step]:
-    steps = {n: Step(n, path, lesson_title(path)) for n, path in find_steps(root).items()}
+    steps = {
+        n: Step(n, path, lesson_title(path)) for n, path in find_steps(root).items()
+    }
     for stage in stages:
         lines = stage_lines(stage)
         for n in stage.steps:
@@ -212,10 +220,19 @@ def run_demo(step: Path, cache: Path, python: str) -> DemoRun:
     meta = entry / "run.json"
     if meta.exists():
         data = json.loads(meta.read_text(encoding="utf-8"))
-        return DemoRun(step.name, data["stdout"], data["returncode"], data["seconds"], entry / "output", True)
+        return DemoRun(
+            step.name,
+            data["stdout"],
+            data["returncode"],
+            data["seconds"],
+            entry / "output",
+            True,
+        )
     with tempfile.TemporaryDirectory(prefix="site-demo-") as tmp:
         copy = Path(tmp) / step.name
-        shutil.copytree(step, copy, ignore=shutil.ignore_patterns(*SKIPPED_PARTS, "*.ipynb"))
+        shutil.copytree(
+            step, copy, ignore=shutil.ignore_patterns(*SKIPPED_PARTS, "*.ipynb")
+        )
         env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
         env.update(PYTHONDONTWRITEBYTECODE="1", COLUMNS="80", TQDM_DISABLE="")
         start = time.monotonic()
@@ -244,8 +261,14 @@ def run_demo(step: Path, cache: Path, python: str) -> DemoRun:
         (staging / "output").mkdir(parents=True)
         if (copy / "output").is_dir():
             shutil.copytree(copy / "output", staging / "output", dirs_exist_ok=True)
-        record = {"stdout": stdout, "returncode": returncode, "seconds": round(seconds, 2)}
-        (staging / "run.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+        record = {
+            "stdout": stdout,
+            "returncode": returncode,
+            "seconds": round(seconds, 2),
+        }
+        (staging / "run.json").write_text(
+            json.dumps(record, indent=1), encoding="utf-8"
+        )
     if returncode == 0:  # a failure is not cached: the next build tries again
         for old in (cache / step.name).iterdir():
             if old.name != staging.name:
@@ -290,7 +313,11 @@ class Linker:
         except ValueError:
             return None
         parts = rel.parts
-        if len(parts) > 1 and re.fullmatch(r"step\d\d", parts[0]) and resolved.is_file():
+        if (
+            len(parts) > 1
+            and re.fullmatch(r"step\d\d", parts[0])
+            and resolved.is_file()
+        ):
             rest = "/".join(parts[1:])
             if rest in snapshot_files(self.root / parts[0]):
                 self.sources.add((parts[0], rest))
@@ -303,7 +330,11 @@ class Linker:
         def replace(match: re.Match) -> str:
             new = self.target(source, match.group(2), page)
             if new is None:  # nothing on the site to point at: keep the words
-                return match.group(0) if match.group(1).startswith("!") else match.group(1)[1:-2]
+                return (
+                    match.group(0)
+                    if match.group(1).startswith("!")
+                    else match.group(1)[1:-2]
+                )
             return f"{match.group(1)}{new}{match.group(3)}"
 
         out, fenced = [], False
@@ -342,15 +373,15 @@ def nav_bar(step: Step, steps: dict[int, Step], where: str) -> str:
         )
     else:
         parts.append(f'<a class="step-prev" href="{href("index.md")}">← All steps</a>')
-    parts.append(
-        f'<a class="step-stage" href="{href(f"stages/stage{step.stage}.md")}">Stage {step.stage} guide</a>'
-        if step.stage
-        else ""
-    )
+    if step.stage:
+        guide = href(f"stages/stage{step.stage}.md")
+        parts.append(
+            f'<a class="step-stage" href="{guide}">Stage {step.stage} guide</a>'
+        )
     if where == "top":
         parts.append(
-            '<button type="button" class="projector-toggle" title="Projector view: '
-            'the diff alone in large type (key D; Esc leaves)">Projector view (D)</button>'
+            '<button type="button" class="projector-toggle" title="Projector view: the '
+            'diff alone in large type (key D; Esc leaves)">Projector view (D)</button>'
         )
     if nxt:
         label = f"{nxt.number:02d} {html.escape(nxt.title)} →"
@@ -360,7 +391,8 @@ def nav_bar(step: Step, steps: dict[int, Step], where: str) -> str:
             f'title="next step (key →)">{label}</a>'
         )
     else:
-        parts.append(f'<a class="step-next" href="{href("stages/next.md")}">Where to go next →</a>')
+        after = href("stages/next.md")
+        parts.append(f'<a class="step-next" href="{after}">Where to go next →</a>')
     return f'<nav class="step-nav step-nav-{where}">' + "".join(parts) + "</nav>"
 
 
@@ -408,7 +440,9 @@ def diff_section(previous: Path | None, step: Step, empty: Path) -> str:
     )
     parts.append(stepdiff.summary_html(framework))
     if not framework.files:
-        parts.append('<p class="diff-none">This step leaves the framework as it was.</p>')
+        parts.append(
+            '<p class="diff-none">This step leaves the framework as it was.</p>'
+        )
     parts += [stepdiff.file_html(framework, change) for change in framework.files]
     parts.append("</div>")
     old_demo, new_demo = old / "demo.py", step.path / "demo.py"
@@ -416,7 +450,9 @@ def diff_section(previous: Path | None, step: Step, empty: Path) -> str:
         before = stepdiff.read_lines(old_demo) if old_demo.exists() else []
         after = stepdiff.read_lines(new_demo)
         status = "modified" if old_demo.exists() else "added"
-        change = stepdiff.FileChange(status, "demo.py" if before else None, "demo.py", before, after)
+        change = stepdiff.FileChange(
+            status, "demo.py" if before else None, "demo.py", before, after
+        )
         if before != after:
             demo_diff = stepdiff.StepDiff(old.name, step.name, [change])
             parts.append(
@@ -444,8 +480,13 @@ def demo_section(step: Step, run: DemoRun | None, docs: Path) -> str:
         f"{' (cached)' if run.cached else ''}; {html.escape(versions())}.</p>"
     )
     if run.returncode != 0:
-        lines.append(f'<p class="demo-failed">The demo failed (exit status {run.returncode}).</p>')
-    lines.append(f'<pre class="demo-output"><code>{html.escape(run.stdout)}</code></pre>')
+        status = run.returncode
+        lines.append(
+            f'<p class="demo-failed">The demo failed (exit status {status}).</p>'
+        )
+    lines.append(
+        f'<pre class="demo-output"><code>{html.escape(run.stdout)}</code></pre>'
+    )
     target = docs / "steps" / step.name / "output"
     figures, others = [], []
     for rel in run.files:
@@ -453,7 +494,9 @@ def demo_section(step: Step, run: DemoRun | None, docs: Path) -> str:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(run.output / rel, dest)
         url = f"{step.name}/output/{rel.as_posix()}"
-        (figures if rel.suffix.lower() in FIGURE_SUFFIXES else others).append((rel, url))
+        (figures if rel.suffix.lower() in FIGURE_SUFFIXES else others).append(
+            (rel, url)
+        )
     for rel, url in figures:
         name = html.escape(rel.as_posix())
         lines.append(
@@ -463,7 +506,8 @@ def demo_section(step: Step, run: DemoRun | None, docs: Path) -> str:
         )
     if others:
         links = ", ".join(
-            f'<a href="{html.escape(url)}">output/{html.escape(rel.as_posix())}</a>' for rel, url in others
+            f'<a href="{html.escape(url)}">output/{html.escape(rel.as_posix())}</a>'
+            for rel, url in others
         )
         lines.append(f'<p class="demo-files">Also written: {links}.</p>')
     lines.append("")
@@ -481,25 +525,33 @@ def files_section(step: Step, linker: Linker, practice: bool) -> str:
             continue
         linker.sources.add((step.name, rel))
         url = f"{step.name}/src/{rel}.html"
-        items.append(f'<li><a href="{html.escape(url)}"><code>{html.escape(rel)}</code></a></li>')
+        items.append(
+            f'<li><a href="{html.escape(url)}"><code>{html.escape(rel)}</code></a></li>'
+        )
     lines = ["## Files of this snapshot", ""]
     lines.append(f'<ul class="snapshot-files">{"".join(items)}</ul>')
     lines.append("")
     if notebook:
         lines.append(
-            f'<p class="notebook">The notebook: <a href="{step.name}/{notebook}" download>'
+            f'<p class="notebook">The notebook: '
+            f'<a href="{step.name}/{notebook}" download>'
             f"<code>{notebook}</code></a> (the lesson, and the demo in cells; open it "
             f"with <code>make notebook STEP={step.number}</code>).</p>"
         )
     if practice:
         lines.append(
-            f'<p class="practice">Practice: <code>make practice STEP={step.number}</code> '
+            '<p class="practice">Practice: '
+            f"<code>make practice STEP={step.number}</code> "
             "sets up this step's exercise; see "
             '<a href="../repository.html#using-it">Using it</a>.</p>'
         )
     lines.append(
-        f'<p class="run-it">Run it yourself: <code>make demo STEP={step.number}</code>, '
-        f"<code>make test STEP={step.number}</code>, <code>make diff STEP={step.number}</code>.</p>"
+        '<p class="run-it">Run it yourself: '
+        + ", ".join(
+            f"<code>make {t} STEP={step.number}</code>"
+            for t in ("demo", "test", "diff")
+        )
+        + ".</p>"
     )
     lines.append("")
     return "\n".join(lines)
@@ -559,7 +611,9 @@ def step_page(
     return "\n".join(parts)
 
 
-def home_page(stages: list[Stage], steps: dict[int, Step], run60: DemoRun | None, docs: Path) -> str:
+def home_page(
+    stages: list[Stage], steps: dict[int, Step], run60: DemoRun | None, docs: Path
+) -> str:
     last = steps[max(steps)]
     lines = [
         "---",
@@ -582,8 +636,8 @@ def home_page(stages: list[Stage], steps: dict[int, Step], run60: DemoRun | None
     ]
     for stage in stages:
         lines.append(
-            f'<section class="stage"><h2><a href="{stage.page[:-3]}.html">Stage {stage.number}'
-            f"</a> — {html.escape(stage.title)}</h2><ol>"
+            f'<section class="stage"><h2><a href="{stage.page[:-3]}.html">'
+            f"Stage {stage.number}</a> — {html.escape(stage.title)}</h2><ol>"
         )
         for n in stage.steps:
             step = steps.get(n)
@@ -591,18 +645,21 @@ def home_page(stages: list[Stage], steps: dict[int, Step], run60: DemoRun | None
                 continue
             one = md_inline(step.line)
             lines.append(
-                f'<li class="step-item"><a href="{step.page[:-3]}.html"><span class="num">'
-                f'{n:02d}</span> {html.escape(step.title)}</a><span class="one">{one}</span></li>'
+                f'<li class="step-item"><a href="{step.page[:-3]}.html">'
+                f'<span class="num">{n:02d}</span> {html.escape(step.title)}</a>'
+                f'<span class="one">{one}</span></li>'
             )
         lines.append("</ol></section>")
     lines.append("</div>")
     lines += ["", f"## Where you are going: step {last.number}", ""]
     if run60 is not None:
-        figure = next((f for f in run60.files if f.suffix.lower() in FIGURE_SUFFIXES), None)
+        figure = next(
+            (f for f in run60.files if f.suffix.lower() in FIGURE_SUFFIXES), None
+        )
         lines.append(
-            f"The last step trains an LSTM on a sine wave, batches of sequences at a time, "
-            f"and predicts a cosine it never saw. Its demo, as it ran for this site "
-            f"([the step]({last.page})):"
+            "The last step trains an LSTM on a sine wave, batches of sequences at a "
+            "time, and predicts a cosine it never saw. Its demo, as it ran for this "
+            f"site ([the step]({last.page})):"
         )
         lines.append("")
         if figure is not None:
@@ -635,29 +692,40 @@ def book_page(root: Path, stages: list[Stage], linker: Linker) -> str:
     lines = [
         "# Differences from the book",
         "",
-        "The public names are the book's (`Variable`, `Function`, `dezero.functions as F`, "
-        "`dezero.layers as L`, `Model`, `optimizers`, `DataLoader`, ...), so a reader who "
-        "types the book's listing for step N can run it against `stepNN/`. "
-        "`tests/test_book_api.py` checks every step's names and signatures against the "
-        "book's. Where a step deliberately differs, its lesson says so; the stage guides "
-        "collect those choices:",
+        "The public names are the book's (`Variable`, `Function`, "
+        "`dezero.functions as F`, `dezero.layers as L`, `Model`, `optimizers`, "
+        "`DataLoader`, ...), so a reader who types the book's listing for step N can "
+        "run it against `stepNN/`. `tests/test_book_api.py` checks every step's names "
+        "and signatures against the book's. Where a step deliberately differs, its "
+        "lesson says so; the stage guides collect those choices:",
         "",
     ]
     found = False
     for stage in stages:
         text = stage.guide.read_text(encoding="utf-8")
-        match = re.search(r"^## (Where we differ from the book.*?)$(.*?)(?=^## |\Z)", text, re.M | re.S)
+        match = re.search(
+            r"^## (Where we differ from the book.*?)$(.*?)(?=^## |\Z)",
+            text,
+            re.M | re.S,
+        )
         if not match:
             continue
         found = True
         section = linker.rewrite(match.group(2).strip(), stage.guide, "stages/book.md")
-        lines += [f"## Stage {stage.number} — {stage.title}", "", f"From the [stage {stage.number} guide](stage{stage.number}.md):", "", section, ""]
+        lines += [
+            f"## Stage {stage.number} — {stage.title}",
+            "",
+            f"From the [stage {stage.number} guide](stage{stage.number}.md):",
+            "",
+            section,
+            "",
+        ]
     if not found:
         lines.append("No stage guide lists a difference yet.")
     return "\n".join(lines) + "\n"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def highlighted(text: str, filename: str) -> str:
     """Pygments' HTML for a file; most files recur unchanged in many steps."""
     from pygments import highlight
@@ -686,7 +754,8 @@ def source_page(step: Step, rel: str, steps_title: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
         f'<link rel="stylesheet" href="{up}assets/source.css"></head><body>'
-        f'<nav class="source-nav"><a href="{up}steps/{step.name}.html">← {html.escape(steps_title)}</a>'
+        f'<nav class="source-nav"><a href="{up}steps/{step.name}.html">'
+        f"← {html.escape(steps_title)}</a>"
         f' · <a href="{up}index.html">All steps</a></nav>'
         f"<h1>{html.escape(title)}</h1>{code}</body></html>\n"
     )
@@ -696,17 +765,39 @@ def source_css() -> str:
     from pygments.formatters import HtmlFormatter
 
     base = (ASSETS / "source.css").read_text(encoding="utf-8")
-    return base + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight") + "\n"
+    return (
+        base + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight") + "\n"
+    )
 
 
-def mkdocs_config(stages: list[Stage], steps: dict[int, Step], docs: Path, out: Path) -> dict:
+def mkdocs_config(
+    stages: list[Stage], steps: dict[int, Step], docs: Path, out: Path
+) -> dict:
     nav: list = [{"Home": "index.md"}]
     for stage in stages:
         items: list = [{"Stage guide": stage.page}]
-        items += [{f"{n:02d} {steps[n].title}": steps[n].page} for n in stage.steps if n in steps]
+        items += [
+            {f"{n:02d} {steps[n].title}": steps[n].page}
+            for n in stage.steps
+            if n in steps
+        ]
         nav.append({f"Stage {stage.number} — {stage.title}": items})
-    nav.append({"After step 60": [{"Where to go next": "stages/next.md"}, {"Differences from the book": "stages/book.md"}]})
-    nav.append({"The repository": [{"README": "repository.md"}, {"Contributing": "contributing.md"}]})
+    nav.append(
+        {
+            "After step 60": [
+                {"Where to go next": "stages/next.md"},
+                {"Differences from the book": "stages/book.md"},
+            ]
+        }
+    )
+    nav.append(
+        {
+            "The repository": [
+                {"README": "repository.md"},
+                {"Contributing": "contributing.md"},
+            ]
+        }
+    )
     return {
         "site_name": "DeZero in 60 steps",
         "docs_dir": str(docs),
@@ -734,7 +825,11 @@ def mkdocs_config(stages: list[Stage], steps: dict[int, Step], docs: Path, out: 
         "extra_javascript": ["assets/site.js"],
         "validation": {
             "nav": {"omitted_files": "ignore"},
-            "links": {"not_found": "warn", "anchors": "warn", "unrecognized_links": "warn"},
+            "links": {
+                "not_found": "warn",
+                "anchors": "warn",
+                "unrecognized_links": "warn",
+            },
         },
         "nav": nav,
     }
@@ -778,9 +873,11 @@ def build(
     log(f"build_site: {len(chosen)} demos ({jobs} at a time, cached in {cache})")
     cache.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        runs = dict(zip([s.number for s in chosen], pool.map(lambda s: run_demo(s.path, cache, python), chosen)))
-    ran = [r for r in runs.values() if not r.cached]
-    log(f"build_site: demos done in {time.monotonic() - start:.0f} s ({len(ran)} ran, {len(runs) - len(ran)} cached)")
+        results = pool.map(lambda s: run_demo(s.path, cache, python), chosen)
+        runs = {step.number: run for step, run in zip(chosen, results, strict=True)}
+    ran = sum(not r.cached for r in runs.values())
+    took = time.monotonic() - start
+    log(f"build_site: demos done in {took:.0f} s ({ran} ran, {len(runs) - ran} cached)")
 
     linker = Linker(root, steps, stages)
     practice = (root / "tools" / "practice.py").exists()
@@ -792,30 +889,52 @@ def build(
             page = step_page(step, steps, linker, runs.get(step.number), docs, practice)
             (docs / step.page).write_text(page, encoding="utf-8")
             previous = steps.get(step.number - 1)
-            diffs[step.name] = diff_section(previous.path if previous else None, step, empty)
+            diffs[step.name] = diff_section(
+                previous.path if previous else None, step, empty
+            )
     log(f"build_site: pages and diffs generated at {time.monotonic() - start:.0f} s")
     last = max(steps)
-    (docs / "index.md").write_text(home_page(stages, steps, runs.get(last), docs), encoding="utf-8")
+    (docs / "index.md").write_text(
+        home_page(stages, steps, runs.get(last), docs), encoding="utf-8"
+    )
     for stage in stages:
-        text = linker.rewrite(stage.guide.read_text(encoding="utf-8"), stage.guide, stage.page)
+        text = linker.rewrite(
+            stage.guide.read_text(encoding="utf-8"), stage.guide, stage.page
+        )
         (docs / stage.page).write_text(text, encoding="utf-8")
     for extra in sorted((root / "stages").glob("*.md")):
         page = f"stages/{extra.name}"
-        (docs / page).write_text(linker.rewrite(extra.read_text(encoding="utf-8"), extra, page), encoding="utf-8")
+        (docs / page).write_text(
+            linker.rewrite(extra.read_text(encoding="utf-8"), extra, page),
+            encoding="utf-8",
+        )
     if not (root / "stages" / "book.md").exists():
-        (docs / "stages" / "book.md").write_text(book_page(root, stages, linker), encoding="utf-8")
-    for name, page in (("README.md", "repository.md"), ("CONTRIBUTING.md", "contributing.md")):
+        (docs / "stages" / "book.md").write_text(
+            book_page(root, stages, linker), encoding="utf-8"
+        )
+    for name, page in (
+        ("README.md", "repository.md"),
+        ("CONTRIBUTING.md", "contributing.md"),
+    ):
         source = root / name
-        (docs / page).write_text(linker.rewrite(source.read_text(encoding="utf-8"), source, page), encoding="utf-8")
-    log(f"build_site: {len(linker.sources)} source pages at {time.monotonic() - start:.0f} s")
+        (docs / page).write_text(
+            linker.rewrite(source.read_text(encoding="utf-8"), source, page),
+            encoding="utf-8",
+        )
+    took = time.monotonic() - start
+    log(f"build_site: {len(linker.sources)} source pages at {took:.0f} s")
     for step_name, rel in sorted(linker.sources):
         step = steps[int(step_name[4:])]
         dest = docs / "steps" / step_name / "src" / f"{rel}.html"
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(source_page(step, rel, f"Step {step.number:02d} — {step.title}"), encoding="utf-8")
+        dest.write_text(
+            source_page(step, rel, f"Step {step.number:02d} — {step.title}"),
+            encoding="utf-8",
+        )
 
     (docs / "assets" / "stepdiff.css").write_text(
-        scope_css(stepdiff.CSS_PATH.read_text(encoding="utf-8"), ".stepdiff"), encoding="utf-8"
+        scope_css(stepdiff.CSS_PATH.read_text(encoding="utf-8"), ".stepdiff"),
+        encoding="utf-8",
     )
     (docs / "assets" / "source.css").write_text(source_css(), encoding="utf-8")
     for name in ("site.css", "site.js"):
@@ -824,11 +943,24 @@ def build(
     import yaml
 
     config = work / "mkdocs.yml"
-    config.write_text(yaml.safe_dump(mkdocs_config(stages, steps, docs, out), sort_keys=False), encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(mkdocs_config(stages, steps, docs, out), sort_keys=False),
+        encoding="utf-8",
+    )
     log(f"build_site: mkdocs build -> {out} at {time.monotonic() - start:.0f} s")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     proc = subprocess.run(
-        [python, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f", str(config)],
+        [
+            python,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--clean",
+            "-q",
+            "-f",
+            str(config),
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -841,26 +973,48 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="build_site", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="site folder (default site/)")
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="generated Markdown")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="demo outputs")
-    parser.add_argument("--demos", metavar="STEPS", help="run only these demos, e.g. 40-42")
+    parser = argparse.ArgumentParser(
+        prog="build_site", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="site folder (default site/)"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=DEFAULT_WORK, help="generated Markdown"
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help="demo outputs"
+    )
+    parser.add_argument(
+        "--demos", metavar="STEPS", help="run only these demos, e.g. 40-42"
+    )
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     demos = None
     try:
         if args.demos is not None:
             demos = set(choose_steps(find_steps(REPO_ROOT), args.demos, REPO_ROOT))
-        runs = build(REPO_ROOT, args.out.resolve(), args.work.resolve(), args.cache.resolve(), demos, args.jobs, sys.executable)
+        runs = build(
+            REPO_ROOT,
+            args.out.resolve(),
+            args.work.resolve(),
+            args.cache.resolve(),
+            demos,
+            args.jobs,
+            sys.executable,
+        )
     except (SiteError, ValueError) as error:
         print(error, file=sys.stderr)
         return 2
     failed = [r for r in runs if r.returncode != 0]
     for run in failed:
-        print(f"build_site: {run.step}/demo.py failed (exit {run.returncode}):", file=sys.stderr)
+        print(
+            f"build_site: {run.step}/demo.py failed (exit {run.returncode}):",
+            file=sys.stderr,
+        )
         print("\n".join(run.stdout.splitlines()[-15:]), file=sys.stderr)
-    print(f"build_site: serve it with: python -m http.server -d {os.path.relpath(args.out)}")
+    where = os.path.relpath(args.out)
+    print(f"build_site: serve it with: python -m http.server -d {where}")
     return 1 if failed else 0
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -43,7 +43,14 @@ LOADING = {
     ("input", "src"),
 }
 # <link rel=...> values that fetch their href; others (canonical, ...) only name it.
-LINK_FETCHES = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}
+LINK_FETCHES = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+}
 LINK_FETCHES |= {"apple-touch-icon", "shortcut", "preconnect", "dns-prefetch"}
 OUTSIDE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 # One start tag (quote-aware) or a whole <style> element: what parse() looks at.
@@ -52,7 +59,9 @@ TAG = re.compile(
     r"""|<[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^\s"'<>=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?)*\s*/?>""",
     re.S | re.I,
 )
-WANTED = re.compile(r"\s(?:href|src|srcset|id|name|data|poster|style)\s*=|^<style", re.I)
+WANTED = re.compile(
+    r"\s(?:href|src|srcset|id|name|data|poster|style)\s*=|^<style", re.I
+)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
 
 
@@ -97,7 +106,7 @@ class Page(HTMLParser):
             self.styles.append(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(path: Path) -> Page:
     page = Page()
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -134,7 +143,9 @@ def broken_links(site: Path) -> list[str]:
             if not internal(url):
                 continue
             parts = urlsplit(url)
-            target = target_file(page_path, parts.path, site) if parts.path else page_path
+            target = (
+                target_file(page_path, parts.path, site) if parts.path else page_path
+            )
             try:
                 target.relative_to(site)
             except ValueError:
@@ -144,7 +155,11 @@ def broken_links(site: Path) -> list[str]:
                 problems.append(f"{where}: {attr} {url} (no such file)")
                 continue
             fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in parse(target).ids:
+            if (
+                fragment
+                and target.suffix == ".html"
+                and fragment not in parse(target).ids
+            ):
                 if not (fragment == "projector" or fragment.startswith(":~:")):
                     problems.append(f"{where}: {attr} {url} (no id {fragment!r} there)")
     return problems
@@ -176,11 +191,16 @@ def outside_resources(site: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="site_check", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="site_check", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("site", type=Path, nargs="?", default=Path("site"))
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
-        print(f"site_check: no {args.site}/index.html; build it with `make site`", file=sys.stderr)
+        print(
+            f"site_check: no {args.site}/index.html; build it with `make site`",
+            file=sys.stderr,
+        )
         return 2
     problems = broken_links(args.site) + outside_resources(args.site)
     for problem in problems:
