@@ -629,8 +629,9 @@ def home_page(
         "three-line <code>Variable</code> to CNNs and LSTMs, after the book "
         "<em>Deep Learning from Scratch 3</em>. Each step below is one page: the "
         "lesson, exactly what the code changed (side by side), and the demo as it "
-        "ran. Keys: <kbd>←</kbd> <kbd>→</kbd> previous and next step, <kbd>D</kbd> "
-        "the diff alone in large type, for a projector.</p>",
+        "ran. On a step's page, <kbd>←</kbd> <kbd>→</kbd> go to the previous and "
+        "next step and <kbd>D</kbd> shows the diff alone in large type, for a "
+        "projector.</p>",
         "",
         f'<div class="journey" data-steps="{len(steps)}">',
     ]
