@@ -17,6 +17,10 @@ STAMP := $(VENV)/.requirements-installed
 TORCH := torch==2.13.0
 # `make notebook` installs it into the venv on first use; make test does not need it.
 JUPYTERLAB := jupyterlab==4.6.6
+# The lecture site's generator (MkDocs, Material) and its browser-test driver
+# (Selenium): installed into the venv by `make site` or `make site-deps`.
+SITE_REQS := requirements-site.txt
+SITE_STAMP := $(VENV)/.site-requirements-installed
 
 STEPS := $(sort $(patsubst %/,%,$(wildcard step??/)))
 BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
@@ -49,7 +53,7 @@ endef
 # One line that says what is missing when CuPy or a GPU is not there.
 CUPY_CHECK := import cupy; cupy.cuda.runtime.getDeviceCount()
 
-.PHONY: help venv torch demo notebook test test-gpu diff lint check bench clean distclean
+.PHONY: help venv torch demo notebook test test-gpu diff lint check bench site site-deps clean distclean
 
 help: ## list the targets
 	@echo "DeZero in 60 steps ($(words $(STEPS)) step directories here)"
@@ -130,11 +134,21 @@ else
 	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b $(ARGS) || exit 1; done
 endif
 
+site: $(SITE_STAMP) ## build the lecture site into site/ (then: python -m http.server -d site)
+	$(PY) tools/build_site.py $(ARGS)
+
+site-deps: $(SITE_STAMP) ## install requirements-site.txt (site generator, browser tests)
+
+$(SITE_STAMP): $(SITE_REQS) $(STAMP)
+	@echo "installing $(SITE_REQS) into $(VENV)"
+	$(PY) -m pip install --disable-pip-version-check -q -r $(SITE_REQS)
+	@touch $@
+
 clean: ## remove caches and the figures demos wrote (keeps .venv)
 	find . \( -name .git -o -name $(VENV) \) -prune -o -type d \
 		\( -name __pycache__ -o -name .pytest_cache -o -name .hypothesis -o -name .ruff_cache -o -name .ipynb_checkpoints \) \
 		-prune -exec rm -rf {} +
-	rm -rf step??/output output
+	rm -rf step??/output output site build/site build/site-cache site-screenshots
 
 distclean: clean ## clean, and remove .venv too
 	rm -rf $(VENV)

@@ -5,8 +5,9 @@ Every snapshot is a package named ``dezero``, so two steps must never share a
 Python process. This runner starts one ``python -m pytest`` per step directory
 (cwd = the step, whose pytest.ini makes it the rootdir), runs them in parallel,
 then runs the top-level ``tests/`` in one more process. A top-level module named in
-PHASES (the notebooks, run in Jupyter kernels) runs after that, in a process and on
-a line of its own, so that its time shows.
+PHASES (the notebooks, run in Jupyter kernels; the lecture site, built and opened in
+Chromium) runs after that, in a process and on a line of its own, so that its time
+shows.
 
     python tools/run_tests.py                 # every step, then tests/
     python tools/run_tests.py --steps 7       # step07 only (plus tests/)
@@ -39,7 +40,7 @@ CHILD_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECOD
 NO_TESTS = 5
 # Top-level test modules that run as phases of their own, after the rest of tests/:
 # label -> file in tests/.
-PHASES = {"notebooks": "test_notebooks.py"}
+PHASES = {"notebooks": "test_notebooks.py", "site": "test_site.py"}
 
 
 @dataclass
