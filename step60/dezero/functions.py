@@ -397,12 +397,7 @@ class GetItemGrad(Function):
     def forward(self, gy):
         xp = cuda.get_array_module(gy)
         gx = xp.zeros(self.in_shape, dtype=gy.dtype)
-        if xp is np:
-            np.add.at(gx, self.slices, gy)
-        else:
-            import cupyx  # CuPy's add.at is cupyx.scatter_add
-
-            cupyx.scatter_add(gx, self.slices, gy)
+        xp.add.at(gx, self.slices, gy)  # cupy.add.at exists from CuPy 12 on
         return gx
 
     def backward(self, ggx):
