@@ -268,3 +268,33 @@ def test_assert_close_fails_on_a_mismatch():
         assert_close(wrong, desired)
     with pytest.raises(AssertionError, match=r"\(4,\) != \(2, 2\)"):
         assert_close(desired.ravel(), desired)
+
+
+def test_weights_saved_on_the_gpu_load_into_a_cpu_model(xp, tmp_path):  # step 53
+    np.random.seed(2)
+    model = MLP((30, 3))
+    model(np.zeros((1, 2), np.float32))
+    model = to_device(model, xp)
+    train_mlp(model, "Adam", xp, steps=10)  # trained where it lives
+    path = model.save_weights(tmp_path / "mlp")
+    assert all(cuda.get_array_module(p) is xp for p in model.params())  # copied
+
+    cpu_model = MLP((30, 3))
+    cpu_model.load_weights(path)
+    assert all(isinstance(p.data, np.ndarray) for p in cpu_model.params())
+    x = Spiral(train=False).data
+    y_cpu = cpu_model(x)
+    y = model(to_device(x, xp))
+    assert cuda.get_array_module(y) is xp
+    assert_close(y.data, y_cpu.data, what="outputs")
+
+
+def test_the_save_load_case_fails_when_the_file_is_wrong(monkeypatch, tmp_path):
+    savez = np.savez_compressed  # a save that writes the weights 0.1% off
+
+    def wrong_savez(file, **arrays):
+        savez(file, **{k: v * np.float32(1.001) for k, v in arrays.items()})
+
+    monkeypatch.setattr(np, "savez_compressed", wrong_savez)
+    with pytest.raises(AssertionError, match="outputs"):
+        test_weights_saved_on_the_gpu_load_into_a_cpu_model(np, tmp_path)
