@@ -15,7 +15,8 @@ import pytest
 
 import dezero
 import dezero.functions as F
-from dezero import DataLoader, Variable, cuda, optimizers
+import dezero.layers as L
+from dezero import DataLoader, Model, Variable, cuda, optimizers
 from dezero.datasets import Spiral
 from dezero.models import MLP
 
@@ -298,3 +299,78 @@ def test_the_save_load_case_fails_when_the_file_is_wrong(monkeypatch, tmp_path):
     monkeypatch.setattr(np, "savez_compressed", wrong_savez)
     with pytest.raises(AssertionError, match="outputs"):
         test_weights_saved_on_the_gpu_load_into_a_cpu_model(np, tmp_path)
+
+
+def same_random_numbers(monkeypatch, xp):
+    """Dropout draws its mask with xp.random.rand; on the GPU, make that NumPy's
+    numbers, copied, so that both devices drop the same units."""
+    if xp is not np:
+        rand = lambda *shape: xp.asarray(np.random.rand(*shape))  # noqa: E731
+        monkeypatch.setattr(xp.random, "rand", rand)
+
+
+class BatchNormNet(Model):  # step 54
+    """Linear, BatchNorm, ReLU, dropout, Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1 = L.Linear(30)
+        self.bn = L.BatchNorm()
+        self.l2 = L.Linear(3)
+
+    def forward(self, x):
+        return self.l2(F.dropout(F.relu(self.bn(self.l1(x))), 0.3))
+
+
+def train_then_test(model, xp, x_test):
+    """20 SGD steps on Spiral, then test mode on x_test: what both devices compare."""
+    # SGD, not Adam: l1's bias feeds a BatchNorm, so its true gradient is 0 and
+    # what it gets is rounding noise, which Adam would scale up to full steps.
+    losses, _ = train_mlp(model, "SGD", xp, steps=20)
+    with dezero.test_mode():
+        y = model(xp.asarray(x_test))
+    return losses, y.data, model.bn.avg_mean.data, model.bn.avg_var.data
+
+
+def test_dropout_and_batch_norm_train_the_same_on_both_devices(xp, monkeypatch):
+    same_random_numbers(monkeypatch, xp)
+    np.random.seed(3)
+    model = BatchNormNet()
+    with dezero.test_mode():  # born on the CPU, running averages untouched
+        model(np.zeros((1, 2), np.float32))
+    start = copy.deepcopy(model)
+    x_test = Spiral(train=False).data
+    losses_cpu, y_cpu, mean_cpu, var_cpu = train_then_test(model, np, x_test)
+
+    losses, y, mean, var = train_then_test(to_device(start, xp), xp, x_test)
+    assert cuda.get_array_module(y) is xp
+    assert_close(losses, losses_cpu, what="losses")
+    # A batch mean sums values of both signs, so its error is relative to the
+    # largest mean: atol 1e-3 of it (28% of 1e-4 was used with 10 ulp of noise put
+    # into every op's output on the CPU; 5% with 2 ulp).
+    assert_close(mean, mean_cpu, atol_of_max=1e-3, what="avg_mean")
+    assert_close(var, var_cpu, atol_of_max=1e-3, what="avg_var")
+    assert_close(y, y_cpu, atol_of_max=1e-4, what="test-mode outputs")
+
+
+def test_the_batch_norm_case_fails_when_one_side_is_wrong(monkeypatch):
+    def frozen_averages(forward):  # the candidate's running averages never move
+        def wrong(self, x, gamma, beta):
+            mean, var = self.avg_mean.copy(), self.avg_var.copy()
+            y = forward(self, x, gamma, beta)
+            self.avg_mean[...], self.avg_var[...] = mean, var
+            return y
+
+        return wrong
+
+    break_candidate(monkeypatch, F.BatchNorm, "forward", frozen_averages)
+    with pytest.raises(AssertionError, match="avg_mean"):
+        test_dropout_and_batch_norm_train_the_same_on_both_devices(np, monkeypatch)
+
+
+def test_the_batch_norm_case_fails_when_dropout_differs(monkeypatch):
+    dropout = F.dropout  # the candidate drops 31% of the units, not 30%
+    wrong = lambda f: lambda x, ratio=0.5: f(x, ratio + 0.01)  # noqa: E731
+    break_candidate(monkeypatch, F, "dropout", lambda f: wrong(dropout))
+    with pytest.raises(AssertionError, match="losses"):
+        test_dropout_and_batch_norm_train_the_same_on_both_devices(np, monkeypatch)
