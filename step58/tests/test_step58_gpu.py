@@ -15,6 +15,7 @@ import pytest
 
 import dezero
 import dezero.functions as F
+import dezero.functions_conv as FC
 import dezero.layers as L
 from dezero import DataLoader, Model, Variable, cuda, optimizers
 from dezero.datasets import Spiral
@@ -382,3 +383,69 @@ def test_the_batch_norm_case_fails_when_dropout_differs(monkeypatch):
     break_candidate(monkeypatch, F, "dropout", lambda f: wrong(dropout))
     with pytest.raises(AssertionError, match="losses"):
         test_dropout_and_batch_norm_train_the_same_on_both_devices(np, monkeypatch)
+
+
+class SmallCNN(Model):  # step 57
+    """conv, BatchNorm, ReLU, max pooling; conv, ReLU, average pooling; dropout, fc."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = L.Conv2d(4, 3, pad=1)
+        self.bn = L.BatchNorm()
+        self.c2 = L.Conv2d(6, 3, pad=1)
+        self.fc = L.Linear(3)
+
+    def forward(self, x):
+        h = F.pooling(F.relu(self.bn(self.c1(x))), 2, stride=2)  # 8x8 -> 4x4
+        h = F.average_pooling(F.relu(self.c2(h)), 2, stride=2)  # -> 2x2
+        return self.fc(F.dropout(F.reshape(h, (h.shape[0], -1)), 0.3))
+
+
+def train_cnn_then_test(model, xp, steps=8):
+    """SGD steps on one batch of random images, then test mode on another batch."""
+    rng = np.random.default_rng(57)
+    x = rng.standard_normal((16, 1, 8, 8)).astype(np.float32)
+    t = rng.integers(0, 3, 16)
+    x_test = rng.standard_normal((8, 1, 8, 8)).astype(np.float32)
+    np.random.seed(0)  # the dropout masks
+    # SGD, not Adam: c1's bias feeds a BatchNorm, so its true gradient is 0 and
+    # what it gets is rounding noise, which Adam would scale up to full steps
+    # (on an H200 the test-mode outputs then differed by 1.7e-2; with SGD 7.9e-6).
+    optimizer = optimizers.SGD(lr=0.1).setup(model)
+    losses = []
+    for _ in range(steps):
+        loss = F.softmax_cross_entropy(model(xp.asarray(x)), xp.asarray(t))
+        model.cleargrads()
+        loss.backward()
+        optimizer.update()
+        losses.append(float(loss.data))
+    with dezero.test_mode():
+        y = model(xp.asarray(x_test))
+    return np.array(losses), y.data, model.bn.avg_mean.data, model.bn.avg_var.data
+
+
+def test_a_cnn_trains_the_same_on_both_devices(xp, monkeypatch):
+    same_random_numbers(monkeypatch, xp)
+    np.random.seed(4)
+    model = SmallCNN()
+    with dezero.test_mode():  # born on the CPU, running averages untouched
+        model(np.zeros((1, 1, 8, 8), np.float32))
+    start = copy.deepcopy(model)
+    losses_cpu, y_cpu, mean_cpu, var_cpu = train_cnn_then_test(model, np)
+
+    losses, y, mean, var = train_cnn_then_test(to_device(start, xp), xp)
+    assert cuda.get_array_module(y) is xp
+    assert losses[-1] < losses[0]  # it learned something
+    assert_close(losses, losses_cpu, what="losses")
+    assert_close(mean, mean_cpu, atol_of_max=1e-3, what="avg_mean")  # as above
+    assert_close(var, var_cpu, atol_of_max=1e-3, what="avg_var")
+    assert_close(y, y_cpu, atol_of_max=1e-4, what="test-mode outputs")
+
+
+@pytest.mark.parametrize(
+    "cls", [FC.Conv2d, FC.Pooling, FC.AveragePooling], ids=lambda c: c.__name__
+)
+def test_the_cnn_case_fails_when_one_side_is_wrong(monkeypatch, cls):
+    break_candidate(monkeypatch, cls, "forward", off_by(1.001))
+    with pytest.raises(AssertionError, match="losses"):
+        test_a_cnn_trains_the_same_on_both_devices(np, monkeypatch)
