@@ -7,6 +7,7 @@ into a failure, so a GPU run cannot pass by skipping.
 """
 
 import copy
+import functools
 import os
 import sys
 
@@ -19,7 +20,7 @@ import dezero.functions_conv as FC
 import dezero.layers as L
 from dezero import DataLoader, Model, Variable, cuda, optimizers
 from dezero.datasets import Spiral
-from dezero.models import MLP
+from dezero.models import MLP, VGG16
 
 
 def cupy_or_skip():
@@ -449,3 +450,33 @@ def test_the_cnn_case_fails_when_one_side_is_wrong(monkeypatch, cls):
     break_candidate(monkeypatch, cls, "forward", off_by(1.001))
     with pytest.raises(AssertionError, match="losses"):
         test_a_cnn_trains_the_same_on_both_devices(np, monkeypatch)
+
+
+@functools.cache
+def vgg16_on_the_cpu():
+    """VGG16 with random weights, born on the CPU, an input and its output there
+    (made once: drawing 37 million weights takes seconds)."""
+    x = np.random.default_rng(58).standard_normal((2, 3, 32, 32)).astype(np.float32)
+    np.random.seed(5)
+    model = VGG16()
+    with dezero.test_mode():  # no dropout
+        y = model(x)
+    return model, x, y.data
+
+
+def test_vgg16_gives_the_same_outputs_on_both_devices(xp):  # step 58
+    model, x, y_cpu = vgg16_on_the_cpu()
+    with dezero.test_mode():
+        y = to_device(model, xp)(to_device(x, xp))
+    assert cuda.get_array_module(y) is xp
+    # 16 layers, each summing up to 4608 products in its own order: 1.7e-6 was
+    # the largest difference seen on an H200; atol for outputs near 0.
+    assert_close(y.data, y_cpu, atol_of_max=1e-5, what="VGG16 outputs")
+
+
+def test_the_vgg16_case_fails_when_one_side_is_wrong(monkeypatch):
+    vgg16_on_the_cpu()  # the reference first, with the right convolution
+    # Each convolution 0.01% off: 13 of them move the outputs by 0.13%.
+    break_candidate(monkeypatch, FC.Conv2d, "forward", off_by(1.0001))
+    with pytest.raises(AssertionError, match="VGG16 outputs"):
+        test_vgg16_gives_the_same_outputs_on_both_devices(np)
