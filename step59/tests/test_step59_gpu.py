@@ -19,7 +19,7 @@ import dezero.functions as F
 import dezero.functions_conv as FC
 import dezero.layers as L
 from dezero import DataLoader, Model, Variable, cuda, optimizers
-from dezero.datasets import Spiral
+from dezero.datasets import SinCurve, Spiral
 from dezero.models import MLP, VGG16
 
 
@@ -480,3 +480,67 @@ def test_the_vgg16_case_fails_when_one_side_is_wrong(monkeypatch):
     break_candidate(monkeypatch, FC.Conv2d, "forward", off_by(1.0001))
     with pytest.raises(AssertionError, match="VGG16 outputs"):
         test_vgg16_gives_the_same_outputs_on_both_devices(np)
+
+
+class SimpleRNN(Model):  # step 59
+    """The demo's model: an RNN layer, then a linear read-out."""
+
+    def __init__(self, hidden_size, out_size):
+        super().__init__()
+        self.rnn = L.RNN(hidden_size)
+        self.fc = L.Linear(out_size)
+
+    def reset_state(self):
+        self.rnn.reset_state()
+
+    def forward(self, x):
+        return self.fc(self.rnn(x))
+
+
+def train_rnn(model, xp, max_epoch=3, length=300, bptt_length=30):
+    """The demo's loop on SinCurve's first `length` points (a test must be quick):
+    one value at a time, backprop truncated every 30 steps; the loss of every
+    truncated piece, and the final weights."""
+    np.random.seed(0)
+    train_set = SinCurve(train=True)  # its noise comes from NumPy: the same twice
+    xs, ts = train_set.data[:length], train_set.label[:length]
+    optimizer = optimizers.Adam().setup(model)  # the demo's
+    losses = []
+    for _ in range(max_epoch):
+        model.reset_state()
+        loss = 0
+        for count, (x, t) in enumerate(zip(xs, ts, strict=True), 1):
+            y = model(xp.asarray(x.reshape(1, 1)))
+            loss += F.mean_squared_error(y, xp.asarray(t.reshape(1, 1)))
+            if count % bptt_length == 0:
+                model.cleargrads()
+                loss.backward()
+                loss.unchain_backward()
+                optimizer.update()
+                losses.append(float(loss.data))
+                loss = 0
+    return np.array(losses), [p.data for p in model.params()]
+
+
+def test_an_rnn_trains_the_same_on_both_devices(xp):
+    np.random.seed(6)
+    model = SimpleRNN(20, 1)
+    model(np.zeros((1, 1), np.float32))  # x2h and fc are born on the CPU ...
+    model(np.zeros((1, 1), np.float32))  # ... and h2h at the second step
+    model.reset_state()
+    start = copy.deepcopy(model)
+    losses_cpu, params_cpu = train_rnn(model, np)
+
+    losses, params = train_rnn(to_device(start, xp), xp)
+    assert all(cuda.get_array_module(p) is xp for p in params)
+    epochs = losses.reshape(3, -1).sum(axis=1)
+    assert epochs[-1] < epochs[0] / 2  # it learned something
+    assert_close(losses, losses_cpu, what="losses")
+    for p, p_cpu in zip(params, params_cpu, strict=True):
+        assert_close(p, p_cpu, atol_of_max=1e-4, what="final weights")
+
+
+def test_the_rnn_case_fails_when_one_side_is_wrong(monkeypatch):
+    break_candidate(monkeypatch, F.Tanh, "forward", off_by(1.001))
+    with pytest.raises(AssertionError, match="losses"):
+        test_an_rnn_trains_the_same_on_both_devices(np)
