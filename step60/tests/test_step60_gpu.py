@@ -18,7 +18,7 @@ import dezero
 import dezero.functions as F
 import dezero.functions_conv as FC
 import dezero.layers as L
-from dezero import DataLoader, Model, Variable, cuda, optimizers
+from dezero import DataLoader, Model, SeqDataLoader, Variable, cuda, optimizers
 from dezero.datasets import SinCurve, Spiral
 from dezero.models import MLP, VGG16
 
@@ -544,3 +544,63 @@ def test_the_rnn_case_fails_when_one_side_is_wrong(monkeypatch):
     break_candidate(monkeypatch, F.Tanh, "forward", off_by(1.001))
     with pytest.raises(AssertionError, match="losses"):
         test_an_rnn_trains_the_same_on_both_devices(np)
+
+
+class BetterRNN(Model):  # step 60
+    """The demo's model: an LSTM layer, then a linear read-out."""
+
+    def __init__(self, hidden_size, out_size):
+        super().__init__()
+        self.rnn = L.LSTM(hidden_size)
+        self.fc = L.Linear(out_size)
+
+    def reset_state(self):
+        self.rnn.reset_state()
+
+    def forward(self, x):
+        return self.fc(self.rnn(x))
+
+
+def train_lstm(model, xp, max_epoch=3, batch_size=10, bptt_length=10):
+    """The demo's loop with SeqDataLoader: batches of 10 rows, each walking its own
+    stretch of SinCurve, backprop truncated every 10 batches; every piece's loss."""
+    np.random.seed(0)
+    loader = SeqDataLoader(SinCurve(train=True), batch_size, gpu=xp is not np)
+    optimizer = optimizers.Adam().setup(model)  # the demo's
+    losses = []
+    for _ in range(max_epoch):
+        model.reset_state()
+        loss = 0
+        for count, (x, t) in enumerate(loader, 1):
+            loss += F.mean_squared_error(model(x), t)
+            if count % bptt_length == 0:
+                model.cleargrads()
+                loss.backward()
+                loss.unchain_backward()
+                optimizer.update()
+                losses.append(float(loss.data))
+                loss = 0
+    return np.array(losses), [p.data for p in model.params()]
+
+
+def test_an_lstm_trains_the_same_on_both_devices(xp):
+    np.random.seed(7)
+    model = BetterRNN(20, 1)
+    model(np.zeros((10, 1), np.float32))  # the weights are born on the CPU
+    model.reset_state()
+    start = copy.deepcopy(model)
+    losses_cpu, params_cpu = train_lstm(model, np)
+
+    losses, params = train_lstm(to_device(start, xp), xp)
+    assert all(cuda.get_array_module(p) is xp for p in params)
+    epochs = losses.reshape(3, -1).sum(axis=1)
+    assert epochs[-1] < epochs[0] / 2  # it learned something
+    assert_close(losses, losses_cpu, what="losses")
+    for p, p_cpu in zip(params, params_cpu, strict=True):
+        assert_close(p, p_cpu, atol_of_max=1e-4, what="final weights")
+
+
+def test_the_lstm_case_fails_when_one_side_is_wrong(monkeypatch):
+    break_candidate(monkeypatch, F.Sigmoid, "forward", off_by(1.001))
+    with pytest.raises(AssertionError, match="losses"):
+        test_an_lstm_trains_the_same_on_both_devices(np)
