@@ -174,6 +174,49 @@ def test_demo_runs_on_the_cpu_without_cupy(monkeypatch, capsys):
     assert "CuPy is not available: training on the CPU" in capsys.readouterr().out
 
 
+def test_demo_takes_the_batch_and_hidden_sizes(monkeypatch):
+    if not os.path.isfile(
+        "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz"
+    ):
+        pytest.skip("the Debian package dataset-fashion-mnist is not installed")
+    made = []
+    monkeypatch.setattr(demo, "MLP", lambda sizes: made.append(sizes) or MLP(sizes))
+    loader = demo.DataLoader
+    monkeypatch.setattr(
+        demo, "DataLoader", lambda data, n: made.append(n) or loader(data, n)
+    )
+    (result,) = demo.main(
+        dataset="fashion", train_size=600, use_gpu=False, batch_size=300, hidden_size=7
+    )
+    assert made == [300, (7, 10)] and np.isfinite(result[1])
+
+
+def test_speed_up_compares_the_fastest_epochs():
+    on_gpu = [(3.0, 0.5, 0.8), (0.5, 0.4, 0.9)]  # the first epoch compiles kernels
+    on_cpu = [(9.0, 0.5, 0.8), (10.0, 0.4, 0.9)]
+    assert demo.speed_up(on_gpu, on_cpu) == 18.0
+
+
+def test_compare_trains_on_the_gpu_then_the_cpu(monkeypatch, capsys):
+    runs = []
+
+    def fake_main(use_gpu, **kwargs):
+        runs.append((use_gpu, kwargs))
+        return [(0.5 if use_gpu else 14.0, 0.1, 0.9)]
+
+    monkeypatch.setattr(cuda, "gpu_enable", True)
+    monkeypatch.setattr(demo, "main", fake_main)
+    assert demo.compare(hidden_size=4000) == 28.0
+    assert runs == [(True, {"hidden_size": 4000}), (False, {"hidden_size": 4000})]
+    assert "the GPU was 28.0x as fast as the CPU" in capsys.readouterr().out
+
+
+def test_compare_without_cupy_says_so(monkeypatch, capsys):
+    monkeypatch.setattr(cuda, "gpu_enable", False)
+    assert demo.compare() is None
+    assert "CuPy is not available: no GPU to compare" in capsys.readouterr().out
+
+
 def test_gpu_enable_is_a_plain_flag():
     assert isinstance(dezero.cuda.gpu_enable, bool)
 
