@@ -611,6 +611,11 @@ def relu(x):
     return ReLU()(x)
 
 
+# The book's functions module also hands out the operators' functions, and its
+# unit tests (the GPU ones among them) call F.add(x, y), gradient_check(F.mul, ...).
+from dezero.core import add, div, mul, neg, pow, rsub, sub  # noqa: E402, F401
+
+
 def dropout(x, dropout_ratio=0.5):
     """Inverted dropout: in training, zero each element with probability
     dropout_ratio and scale the rest by 1 / (1 - dropout_ratio); in test mode,
