@@ -67,7 +67,7 @@ def test_demo_book_shapes():
     assert r["im2col"] == ((9, 75), (90, 75))
     y, x, diff = r["conv"]
     assert y.shape == (1, 8, 15, 15) and x.grad.shape == (1, 5, 15, 15)
-    assert diff < 1e-12
+    assert diff == 0.0  # one and the same matrix product (lesson 57)
     assert r["cnn"][1].shape == (8, 16, 14, 14) and r["cnn"][1].dtype == np.float32
 
 
@@ -367,3 +367,46 @@ def test_stride_and_pad_must_be_sensible():
         F.conv2d(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), stride=0)
     with pytest.raises(ValueError, match=r"pooling_simple: expected an \(N, C, H, W\)"):
         F.pooling_simple(np.ones((1, 4, 4)), 2)
+
+
+def conv2d_tensordot(x, W, b, stride, pad):
+    """The book's (and Chainer's) forward, written plainly: im2col into a
+    (N, C, KH, KW, OH, OW) array, one tensordot over (C, KH, KW), the bias, then
+    the channel axis moved to the front."""
+    N, C, H, W_in = x.shape
+    OC, _, KH, KW = W.shape
+    SH, SW = pair(stride)
+    PH, PW = pair(pad)
+    OH, OW = (H + 2 * PH - KH) // SH + 1, (W_in + 2 * PW - KW) // SW + 1
+    img = np.pad(x, ((0, 0), (0, 0), (PH, PH), (PW, PW)))
+    col = np.zeros((N, C, KH, KW, OH, OW), dtype=x.dtype)
+    for j in range(KH):
+        for i in range(KW):
+            col[:, :, j, i] = img[:, :, j : j + SH * OH : SH, i : i + SW * OW : SW]
+    y = np.tensordot(col, W, ((1, 2, 3), (1, 2, 3)))
+    if b is not None:
+        y += b
+    return np.rollaxis(y, 3, 1)
+
+
+# The book's tests compare with Chainer's convolution_2d by exact equality; these
+# are their shapes, and one with a batch and stride 2.
+BOOK_CASES = [
+    ((1, 5, 15, 15), (8, 5, 3, 3), 1, 1, True),
+    ((1, 5, 20, 15), (3, 5, 5, 3), 1, 3, True),
+    ((1, 5, 20, 15), (3, 5, 5, 3), 1, 3, False),
+    ((1, 5, 20, 15), (3, 5, 5, 3), (3, 1), (2, 1), False),
+    ((4, 3, 12, 10), (6, 3, 3, 3), 2, 1, True),
+]
+
+
+@pytest.mark.parametrize("conv", [F.conv2d, F.conv2d_simple], ids=["fused", "simple"])
+@pytest.mark.parametrize("xs, ws, stride, pad, bias", BOOK_CASES)
+def test_conv2d_gives_the_tensordot_bits(conv, xs, ws, stride, pad, bias):
+    x = rng.standard_normal(xs).astype(np.float32)
+    W = rng.standard_normal(ws).astype(np.float32)
+    b = rng.standard_normal(ws[0]).astype(np.float32) if bias else None
+    y = conv(x, W, b, stride, pad)
+    expected = conv2d_tensordot(x, W, b, stride, pad)
+    assert y.dtype == np.float32 and y.shape == expected.shape
+    assert np.array_equal(y.data, expected)  # bit for bit, not close

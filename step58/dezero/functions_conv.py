@@ -87,18 +87,17 @@ class Conv2d(Function):
         _check_conv("conv2d", x, W, 1)
         xp = cuda.get_array_module(x)
 
-        OC, C, KH, KW = W.shape
+        KH, KW = W.shape[2:]
         col = im2col_array(x, (KH, KW), self.stride, self.pad, to_matrix=False)
-        N, C, KH, KW, OH, OW = col.shape
 
-        # One matrix product per image: W (OC, C*KH*KW) @ col (C*KH*KW, OH*OW) is
-        # (OC, OH*OW), already in the layout of the output (N, OC, OH, OW).
-        col = xp.ascontiguousarray(col).reshape(N, C * KH * KW, OH * OW)
-        y = W.reshape(OC, C * KH * KW) @ col
-        y = y.reshape(N, OC, OH, OW)
+        # One tensordot over (C, KH, KW), as the book and Chainer compute it: it
+        # copies the windows into one (N*OH*OW, C*KH*KW) matrix for one matrix
+        # product, so the float32 sums come out in their order, bit for bit.
+        y = xp.tensordot(col, W, ((1, 2, 3), (1, 2, 3)))  # (N, OH, OW, OC)
         if b is not None:
-            y += b.reshape(1, OC, 1, 1)
-        return y
+            y += b
+        # (N, OC, OH, OW), copied into that order: the next layer reads it in order
+        return xp.ascontiguousarray(xp.rollaxis(y, 3, 1))
 
     def backward(self, gy):
         x, W, b = self.inputs

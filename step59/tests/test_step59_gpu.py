@@ -6,16 +6,21 @@ missing (as in CI); DEZERO_REQUIRE_GPU=1 (set by `make test-gpu`) turns that ski
 into a failure, so a GPU run cannot pass by skipping.
 """
 
+import copy
+import functools
 import os
+import sys
 
 import numpy as np
 import pytest
 
 import dezero
 import dezero.functions as F
-from dezero import DataLoader, Variable, cuda, optimizers
-from dezero.datasets import Spiral
-from dezero.models import MLP
+import dezero.functions_conv as FC
+import dezero.layers as L
+from dezero import DataLoader, Model, Variable, cuda, optimizers
+from dezero.datasets import SinCurve, Spiral
+from dezero.models import MLP, VGG16
 
 
 def cupy_or_skip():
@@ -34,6 +39,19 @@ def cupy_or_skip():
 @pytest.fixture(params=["numpy", pytest.param("cupy", marks=pytest.mark.gpu)])
 def xp(request):
     return np if request.param == "numpy" else cupy_or_skip()
+
+
+def assert_close(actual, desired, rtol=1e-4, atol_of_max=1e-6, what="values"):
+    """actual (on either device) equals desired, within float32 between two devices.
+
+    The GPU's kernels sum in other orders than NumPy's, so float32 results differ in
+    the last bits (1.06e-5 relative was seen on an H200): rtol 1e-4, plus an atol of
+    atol_of_max times the largest |value| for the elements near 0 that no rtol holds.
+    """
+    actual, desired = cuda.as_numpy(actual), cuda.as_numpy(desired)
+    assert actual.shape == desired.shape, f"{what}: {actual.shape} != {desired.shape}"
+    atol = atol_of_max * float(np.abs(desired).max(initial=0.0))
+    np.testing.assert_allclose(actual, desired, rtol=rtol, atol=atol, err_msg=what)
 
 
 rng = np.random.default_rng(52)
@@ -60,6 +78,9 @@ CASES = {
         F.matmul(x, xp.asarray(W)), xp.asarray(T)
     ),
     "mean squared error": lambda x, xp: F.mean_squared_error(x, x * x),
+    "F.add ... F.pow, as the book's tests call them": lambda x, xp: F.neg(
+        F.pow(F.div(F.mul(F.add(x, x), F.sub(x, 0.2)), F.rsub(x, 3.0)), 2)
+    ),
     "conv2d, pooling": lambda x, xp: F.pooling(  # step 57
         F.conv2d(x.reshape(1, 1, 4, 3), xp.asarray(WC), pad=1), 2, stride=1
     ),
@@ -83,8 +104,8 @@ def test_functions_give_numpys_values_and_gradients(xp, name):
     assert cuda.get_array_module(y) is xp
     assert cuda.get_array_module(x.grad) is xp
     assert y.dtype == y_cpu.dtype and x.grad.dtype == np.float32
-    np.testing.assert_allclose(cuda.as_numpy(y.data), y_cpu.data, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(cuda.as_numpy(x.grad.data), x_cpu.grad.data, rtol=1e-5)
+    assert_close(y.data, y_cpu.data, what="y")
+    assert_close(x.grad.data, x_cpu.grad.data, what="x.grad")
 
 
 @pytest.mark.parametrize("name", ["SGD", "MomentumSGD", "AdaGrad", "AdaDelta", "Adam"])
@@ -163,3 +184,366 @@ def test_dataloader_gpu_true_without_cupy_says_so_at_once(monkeypatch):
     monkeypatch.setattr(cuda, "gpu_enable", False)
     with pytest.raises(RuntimeError, match=r"CuPy is not available.*pip install cupy"):
         DataLoader(Spiral(), 10, gpu=True)
+
+
+# Parity: training on the GPU gives the CPU's numbers. Each case makes a model on the
+# CPU, keeps a copy of its first weights, trains the model on the CPU (the reference),
+# then trains the copy moved by to_device (the candidate). With xp = numpy the
+# candidate stays on the CPU, so the case must pass here too.
+
+
+def to_device(obj, xp):
+    """The candidate's copy of obj (an array, a model, a Variable) on xp's device."""
+    obj = copy.deepcopy(obj)
+    if xp is np:
+        return obj
+    if isinstance(obj, np.ndarray):
+        return cuda.as_cupy(obj)
+    obj.to_gpu()
+    return obj
+
+
+def break_candidate(monkeypatch, cls, method, wrong):
+    """From the moment to_device makes the candidate (the reference has finished by
+    then), cls.method is wrong(original): one device's path computes wrongly."""
+    move = to_device
+
+    def broken_move(obj, xp):
+        monkeypatch.setattr(cls, method, wrong(getattr(cls, method)))
+        return move(obj, xp)
+
+    monkeypatch.setattr(sys.modules[__name__], "to_device", broken_move)
+
+
+def off_by(factor):
+    """A method whose result is `factor` times the original's."""
+    return lambda f: lambda self, *args: f(self, *args) * factor
+
+
+OPTIMIZERS = {
+    "SGD": lambda: optimizers.SGD(lr=1.0),
+    "Adam": lambda: optimizers.Adam(alpha=0.01),
+}
+
+
+def train_mlp(model, name, xp, steps=50):
+    """steps updates on Spiral in batches of 30; the losses and the final weights."""
+    np.random.seed(0)  # the loader shuffles with NumPy: the same batches both times
+    loader = DataLoader(Spiral(), 30, gpu=xp is not np)
+    optimizer = OPTIMIZERS[name]().setup(model)
+    losses = []
+    while len(losses) < steps:
+        for x, t in loader:
+            loss = F.softmax_cross_entropy(model(x), t)
+            model.cleargrads()
+            loss.backward()
+            optimizer.update()
+            losses.append(float(loss.data))
+    return np.array(losses), [p.data for p in model.params()]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_an_mlp_trains_the_same_on_both_devices(xp, name):
+    np.random.seed(1)
+    model = MLP((30, 3))
+    model(np.zeros((1, 2), np.float32))  # the weights are born on the CPU
+    start = copy.deepcopy(model)
+    losses_cpu, params_cpu = train_mlp(model, name, np)
+
+    losses, params = train_mlp(to_device(start, xp), name, xp)
+    assert all(cuda.get_array_module(p) is xp for p in params)
+    assert losses[-1] < losses[0] * 0.9  # it learned something
+    assert_close(losses, losses_cpu, what="losses")
+    for p, p_cpu in zip(params, params_cpu, strict=True):
+        # 50 updates carry the rounding into every weight, and weights that end
+        # near 0 carry the drift of the large ones: atol 1e-4 of the largest
+        # (1e-5 with 10 ulp of noise put into every op's output on the CPU).
+        assert_close(p, p_cpu, atol_of_max=1e-4, what="final weights")
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_the_mlp_case_fails_when_one_side_is_wrong(monkeypatch, name):
+    # Not a gradient scaled (Adam would not see it): the candidate's sigmoid is off
+    # by 0.1%, a bug that every step of the training carries.
+    break_candidate(monkeypatch, F.Sigmoid, "forward", off_by(1.001))
+    with pytest.raises(AssertionError, match="losses"):
+        test_an_mlp_trains_the_same_on_both_devices(np, name)
+
+
+def test_assert_close_fails_on_a_mismatch():
+    desired = np.array([[1.0, -2.0], [0.5, 3e-3]], np.float32)
+    assert_close(desired * np.float32(1 + 5e-5), desired)  # two devices' rounding
+    assert_close(desired + np.float32(2e-6), desired)  # near 0: the scaled atol
+    with pytest.raises(AssertionError, match="what"):
+        assert_close(desired * np.float32(1 + 2e-4), desired, what="what")
+    wrong = desired.copy()
+    wrong[1, 1] += 1e-5  # one element near 0, off by more than 3e-6 (the atol)
+    with pytest.raises(AssertionError):
+        assert_close(wrong, desired)
+    with pytest.raises(AssertionError, match=r"\(4,\) != \(2, 2\)"):
+        assert_close(desired.ravel(), desired)
+
+
+def test_weights_saved_on_the_gpu_load_into_a_cpu_model(xp, tmp_path):  # step 53
+    np.random.seed(2)
+    model = MLP((30, 3))
+    model(np.zeros((1, 2), np.float32))
+    model = to_device(model, xp)
+    train_mlp(model, "Adam", xp, steps=10)  # trained where it lives
+    path = model.save_weights(tmp_path / "mlp")
+    assert all(cuda.get_array_module(p) is xp for p in model.params())  # copied
+
+    cpu_model = MLP((30, 3))
+    cpu_model.load_weights(path)
+    assert all(isinstance(p.data, np.ndarray) for p in cpu_model.params())
+    x = Spiral(train=False).data
+    y_cpu = cpu_model(x)
+    y = model(to_device(x, xp))
+    assert cuda.get_array_module(y) is xp
+    assert_close(y.data, y_cpu.data, what="outputs")
+
+
+def test_the_save_load_case_fails_when_the_file_is_wrong(monkeypatch, tmp_path):
+    savez = np.savez_compressed  # a save that writes the weights 0.1% off
+
+    def wrong_savez(file, **arrays):
+        savez(file, **{k: v * np.float32(1.001) for k, v in arrays.items()})
+
+    monkeypatch.setattr(np, "savez_compressed", wrong_savez)
+    with pytest.raises(AssertionError, match="outputs"):
+        test_weights_saved_on_the_gpu_load_into_a_cpu_model(np, tmp_path)
+
+
+def same_random_numbers(monkeypatch, xp):
+    """Dropout draws its mask with xp.random.rand; on the GPU, make that NumPy's
+    numbers, copied, so that both devices drop the same units."""
+    if xp is not np:
+        rand = lambda *shape: xp.asarray(np.random.rand(*shape))  # noqa: E731
+        monkeypatch.setattr(xp.random, "rand", rand)
+
+
+class BatchNormNet(Model):  # step 54
+    """Linear, BatchNorm, ReLU, dropout, Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1 = L.Linear(30)
+        self.bn = L.BatchNorm()
+        self.l2 = L.Linear(3)
+
+    def forward(self, x):
+        return self.l2(F.dropout(F.relu(self.bn(self.l1(x))), 0.3))
+
+
+def train_then_test(model, xp, x_test):
+    """20 SGD steps on Spiral, then test mode on x_test: what both devices compare."""
+    # SGD, not Adam: l1's bias feeds a BatchNorm, so its true gradient is 0 and
+    # what it gets is rounding noise, which Adam would scale up to full steps.
+    losses, _ = train_mlp(model, "SGD", xp, steps=20)
+    with dezero.test_mode():
+        y = model(xp.asarray(x_test))
+    return losses, y.data, model.bn.avg_mean.data, model.bn.avg_var.data
+
+
+def test_dropout_and_batch_norm_train_the_same_on_both_devices(xp, monkeypatch):
+    same_random_numbers(monkeypatch, xp)
+    np.random.seed(3)
+    model = BatchNormNet()
+    with dezero.test_mode():  # born on the CPU, running averages untouched
+        model(np.zeros((1, 2), np.float32))
+    start = copy.deepcopy(model)
+    x_test = Spiral(train=False).data
+    losses_cpu, y_cpu, mean_cpu, var_cpu = train_then_test(model, np, x_test)
+
+    losses, y, mean, var = train_then_test(to_device(start, xp), xp, x_test)
+    assert cuda.get_array_module(y) is xp
+    assert_close(losses, losses_cpu, what="losses")
+    # A batch mean sums values of both signs, so its error is relative to the
+    # largest mean: atol 1e-3 of it (28% of 1e-4 was used with 10 ulp of noise put
+    # into every op's output on the CPU; 5% with 2 ulp).
+    assert_close(mean, mean_cpu, atol_of_max=1e-3, what="avg_mean")
+    assert_close(var, var_cpu, atol_of_max=1e-3, what="avg_var")
+    assert_close(y, y_cpu, atol_of_max=1e-4, what="test-mode outputs")
+
+
+def test_the_batch_norm_case_fails_when_one_side_is_wrong(monkeypatch):
+    def frozen_averages(forward):  # the candidate's running averages never move
+        def wrong(self, x, gamma, beta):
+            mean, var = self.avg_mean.copy(), self.avg_var.copy()
+            y = forward(self, x, gamma, beta)
+            self.avg_mean[...], self.avg_var[...] = mean, var
+            return y
+
+        return wrong
+
+    break_candidate(monkeypatch, F.BatchNorm, "forward", frozen_averages)
+    with pytest.raises(AssertionError, match="avg_mean"):
+        test_dropout_and_batch_norm_train_the_same_on_both_devices(np, monkeypatch)
+
+
+def test_the_batch_norm_case_fails_when_dropout_differs(monkeypatch):
+    dropout = F.dropout  # the candidate drops 31% of the units, not 30%
+    wrong = lambda f: lambda x, ratio=0.5: f(x, ratio + 0.01)  # noqa: E731
+    break_candidate(monkeypatch, F, "dropout", lambda f: wrong(dropout))
+    with pytest.raises(AssertionError, match="losses"):
+        test_dropout_and_batch_norm_train_the_same_on_both_devices(np, monkeypatch)
+
+
+class SmallCNN(Model):  # step 57
+    """conv, BatchNorm, ReLU, max pooling; conv, ReLU, average pooling; dropout, fc."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = L.Conv2d(4, 3, pad=1)
+        self.bn = L.BatchNorm()
+        self.c2 = L.Conv2d(6, 3, pad=1)
+        self.fc = L.Linear(3)
+
+    def forward(self, x):
+        h = F.pooling(F.relu(self.bn(self.c1(x))), 2, stride=2)  # 8x8 -> 4x4
+        h = F.average_pooling(F.relu(self.c2(h)), 2, stride=2)  # -> 2x2
+        return self.fc(F.dropout(F.reshape(h, (h.shape[0], -1)), 0.3))
+
+
+def train_cnn_then_test(model, xp, steps=8):
+    """SGD steps on one batch of random images, then test mode on another batch."""
+    rng = np.random.default_rng(57)
+    x = rng.standard_normal((16, 1, 8, 8)).astype(np.float32)
+    t = rng.integers(0, 3, 16)
+    x_test = rng.standard_normal((8, 1, 8, 8)).astype(np.float32)
+    np.random.seed(0)  # the dropout masks
+    # SGD, not Adam: c1's bias feeds a BatchNorm, so its true gradient is 0 and
+    # what it gets is rounding noise, which Adam would scale up to full steps
+    # (on an H200 the test-mode outputs then differed by 1.7e-2; with SGD 7.9e-6).
+    optimizer = optimizers.SGD(lr=0.1).setup(model)
+    losses = []
+    for _ in range(steps):
+        loss = F.softmax_cross_entropy(model(xp.asarray(x)), xp.asarray(t))
+        model.cleargrads()
+        loss.backward()
+        optimizer.update()
+        losses.append(float(loss.data))
+    with dezero.test_mode():
+        y = model(xp.asarray(x_test))
+    return np.array(losses), y.data, model.bn.avg_mean.data, model.bn.avg_var.data
+
+
+def test_a_cnn_trains_the_same_on_both_devices(xp, monkeypatch):
+    same_random_numbers(monkeypatch, xp)
+    np.random.seed(4)
+    model = SmallCNN()
+    with dezero.test_mode():  # born on the CPU, running averages untouched
+        model(np.zeros((1, 1, 8, 8), np.float32))
+    start = copy.deepcopy(model)
+    losses_cpu, y_cpu, mean_cpu, var_cpu = train_cnn_then_test(model, np)
+
+    losses, y, mean, var = train_cnn_then_test(to_device(start, xp), xp)
+    assert cuda.get_array_module(y) is xp
+    assert losses[-1] < losses[0]  # it learned something
+    assert_close(losses, losses_cpu, what="losses")
+    assert_close(mean, mean_cpu, atol_of_max=1e-3, what="avg_mean")  # as above
+    assert_close(var, var_cpu, atol_of_max=1e-3, what="avg_var")
+    assert_close(y, y_cpu, atol_of_max=1e-4, what="test-mode outputs")
+
+
+@pytest.mark.parametrize(
+    "cls", [FC.Conv2d, FC.Pooling, FC.AveragePooling], ids=lambda c: c.__name__
+)
+def test_the_cnn_case_fails_when_one_side_is_wrong(monkeypatch, cls):
+    break_candidate(monkeypatch, cls, "forward", off_by(1.001))
+    with pytest.raises(AssertionError, match="losses"):
+        test_a_cnn_trains_the_same_on_both_devices(np, monkeypatch)
+
+
+@functools.cache
+def vgg16_on_the_cpu():
+    """VGG16 with random weights, born on the CPU, an input and its output there
+    (made once: drawing 37 million weights takes seconds)."""
+    x = np.random.default_rng(58).standard_normal((2, 3, 32, 32)).astype(np.float32)
+    np.random.seed(5)
+    model = VGG16()
+    with dezero.test_mode():  # no dropout
+        y = model(x)
+    return model, x, y.data
+
+
+def test_vgg16_gives_the_same_outputs_on_both_devices(xp):  # step 58
+    model, x, y_cpu = vgg16_on_the_cpu()
+    with dezero.test_mode():
+        y = to_device(model, xp)(to_device(x, xp))
+    assert cuda.get_array_module(y) is xp
+    # 16 layers, each summing up to 4608 products in its own order: 1.7e-6 was
+    # the largest difference seen on an H200; atol for outputs near 0.
+    assert_close(y.data, y_cpu, atol_of_max=1e-5, what="VGG16 outputs")
+
+
+def test_the_vgg16_case_fails_when_one_side_is_wrong(monkeypatch):
+    vgg16_on_the_cpu()  # the reference first, with the right convolution
+    # Each convolution 0.01% off: 13 of them move the outputs by 0.13%.
+    break_candidate(monkeypatch, FC.Conv2d, "forward", off_by(1.0001))
+    with pytest.raises(AssertionError, match="VGG16 outputs"):
+        test_vgg16_gives_the_same_outputs_on_both_devices(np)
+
+
+class SimpleRNN(Model):  # step 59
+    """The demo's model: an RNN layer, then a linear read-out."""
+
+    def __init__(self, hidden_size, out_size):
+        super().__init__()
+        self.rnn = L.RNN(hidden_size)
+        self.fc = L.Linear(out_size)
+
+    def reset_state(self):
+        self.rnn.reset_state()
+
+    def forward(self, x):
+        return self.fc(self.rnn(x))
+
+
+def train_rnn(model, xp, max_epoch=3, length=300, bptt_length=30):
+    """The demo's loop on SinCurve's first `length` points (a test must be quick):
+    one value at a time, backprop truncated every 30 steps; the loss of every
+    truncated piece, and the final weights."""
+    np.random.seed(0)
+    train_set = SinCurve(train=True)  # its noise comes from NumPy: the same twice
+    xs, ts = train_set.data[:length], train_set.label[:length]
+    optimizer = optimizers.Adam().setup(model)  # the demo's
+    losses = []
+    for _ in range(max_epoch):
+        model.reset_state()
+        loss = 0
+        for count, (x, t) in enumerate(zip(xs, ts, strict=True), 1):
+            y = model(xp.asarray(x.reshape(1, 1)))
+            loss += F.mean_squared_error(y, xp.asarray(t.reshape(1, 1)))
+            if count % bptt_length == 0:
+                model.cleargrads()
+                loss.backward()
+                loss.unchain_backward()
+                optimizer.update()
+                losses.append(float(loss.data))
+                loss = 0
+    return np.array(losses), [p.data for p in model.params()]
+
+
+def test_an_rnn_trains_the_same_on_both_devices(xp):
+    np.random.seed(6)
+    model = SimpleRNN(20, 1)
+    model(np.zeros((1, 1), np.float32))  # x2h and fc are born on the CPU ...
+    model(np.zeros((1, 1), np.float32))  # ... and h2h at the second step
+    model.reset_state()
+    start = copy.deepcopy(model)
+    losses_cpu, params_cpu = train_rnn(model, np)
+
+    losses, params = train_rnn(to_device(start, xp), xp)
+    assert all(cuda.get_array_module(p) is xp for p in params)
+    epochs = losses.reshape(3, -1).sum(axis=1)
+    assert epochs[-1] < epochs[0] / 2  # it learned something
+    assert_close(losses, losses_cpu, what="losses")
+    for p, p_cpu in zip(params, params_cpu, strict=True):
+        assert_close(p, p_cpu, atol_of_max=1e-4, what="final weights")
+
+
+def test_the_rnn_case_fails_when_one_side_is_wrong(monkeypatch):
+    break_candidate(monkeypatch, F.Tanh, "forward", off_by(1.001))
+    with pytest.raises(AssertionError, match="losses"):
+        test_an_rnn_trains_the_same_on_both_devices(np)
