@@ -75,8 +75,8 @@ class Function:
                 if not isinstance(x, Variable):
                     # step 09: f(np.array(2.0)) would fail on an ndarray's .data.
                     raise TypeError(
-                        f"{type(self).__name__}: expected a Variable for each input, got "
-                        f"{type(x).__name__}; wrap the data first: "
+                        f"{type(self).__name__}: expected a Variable for each input, "
+                        f"got {type(x).__name__}; wrap the data first: "
                         "Variable(np.array(...))"
                     ) from None
             raise  # the inputs are fine: not our business
