@@ -101,12 +101,17 @@ def test_every_step_has_a_page_with_lesson_diff_and_files(site):
 def test_step42_diff_adds_mean_squared_error(site):
     page = (site / "steps" / "step42.html").read_text(encoding="utf-8")
     diff = page[page.index('id="diff"') :]
-    added = [
-        line
-        for line in diff.split("<tr>")
-        if 'class="code ins"' in line.split("</td>", 3)[-1]
+    rows = diff[: diff.index("</table>")].split("<tr")[1:]  # the framework's table
+    added = [row for row in rows if '<td class="code ins"' in row]
+    assert any('<span class="t-def">mean_squared_error</span>(' in row for row in added)
+    # A hunk that only adds lines spans the table's full width (stepdiff's tr.one).
+    assert all('class="one"' in row and 'colspan="3"' in row for row in added), added[
+        :2
     ]
-    assert any("mean_squared_error" in row for row in added)
+    # 'Start here' links to the row that defines it, and the demo tells the story.
+    assert 'href="#d-dezero-functions-py--mean_squared_error"' in diff
+    assert 'id="d-dezero-functions-py--mean_squared_error"' in diff
+    assert '<details class="demo" open>' in diff
 
 
 def test_internal_links_resolve(site):
@@ -294,6 +299,16 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
+def scroll_to(driver, css: str) -> None:
+    """Scroll an element to the top of the window, below Material's fixed header."""
+    driver.execute_script(
+        "const e = document.querySelector(arguments[0]); e.scrollIntoView();"
+        "const bar = document.querySelector('.md-header');"
+        "window.scrollBy(0, -(bar ? bar.getBoundingClientRect().height : 0));",
+        css,
+    )
+
+
 def press(driver, key: str) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
@@ -336,7 +351,7 @@ def test_home_in_browser(browser, served):
     assert len(items) == 60
     assert items[41].text.startswith("42 Linear regression")
     shot(browser, "home")
-    browser.execute_script("document.querySelector('.home-figure').scrollIntoView()")
+    scroll_to(browser, ".home-figure")
     shot(browser, "home-step60")
     assert page_problems(browser, served) == []
 
@@ -358,12 +373,17 @@ def test_step_page_lesson_diff_figure(browser, served):
     )
     assert sizes and all(w > 0 for w in sizes), sizes
     assert page_problems(browser, served) == []
+    assert browser.execute_script(LAYOUT)["bad"] == []  # the hanging indent holds
     shot(browser, "step42-stage4")
-    browser.execute_script("document.getElementById('diff').scrollIntoView()")
+    scroll_to(browser, "#diff")
     shot(browser, "step42-stage4-diff")
-    browser.execute_script(
-        "document.querySelector('figure.demo-figure').scrollIntoView()"
+    # 41 -> 42 is told by its demo: stepdiff's demo section is there, open
+    assert browser.execute_script(
+        "return document.querySelector('#diff details.demo').open"
     )
+    scroll_to(browser, "#diff details.demo")
+    shot(browser, "step42-stage4-demo-diff")
+    scroll_to(browser, "figure.demo-figure")
     shot(browser, "step42-stage4-demo")
 
 
@@ -382,8 +402,39 @@ def test_arrow_keys_move_between_steps(browser, served):
     assert page_problems(browser, served) == []
 
 
-def test_projector_view(browser, served):
-    open_page(browser, served + "steps/step42.html")
+# What the projector shows, measured in the page: code rows wholly on screen (and
+# the lines of code they hold, wrapped lines counted once per screen line), the
+# widths of a full-width (added-only) row's code and of the table, and every code
+# cell whose first line does not start at the cell's left padding (the hanging
+# indent pulls the first line back by exactly what the padding adds).
+LAYOUT = """
+const t = document.querySelector('#diff table.diff');
+const rows = Array.from(document.querySelectorAll('#diff table.diff tbody tr'));
+const onScreen = rows.filter(r => r.querySelector('td.code') && (b =>
+  b.top >= 0 && b.bottom <= window.innerHeight)(r.getBoundingClientRect()));
+const one = document.querySelector('#diff tr.one td.code');
+const bad = [];
+for (const td of document.querySelectorAll('#diff td.code')) {
+  const s = getComputedStyle(td), em = parseFloat(s.fontSize);
+  const start = parseFloat(s.paddingLeft) + parseFloat(s.textIndent);
+  const indent = parseInt(td.style.getPropertyValue('--i') || '0');
+  // 0.4em of padding; a 'ch' is at least half an em in every monospace font
+  if (Math.abs(start - 0.4 * em) > 1 ||
+      parseFloat(s.paddingLeft) < 0.4 * em + (indent + 2) * 0.5 * em) {
+    bad.push(td.textContent.slice(0, 40));
+  }
+}
+const line = parseFloat(getComputedStyle(t.querySelector('td.code')).lineHeight);
+const high = onScreen.reduce((sum, r) => sum + r.getBoundingClientRect().height, 0);
+return {rows: onScreen.length, lines: Math.round(high / line),
+        all: rows.filter(r => r.querySelector('td.code')).length,
+        table: t.getBoundingClientRect().width,
+        one: one ? one.getBoundingClientRect().width : 0, bad: bad.slice(0, 5),
+        font: parseFloat(getComputedStyle(t.querySelector('td.code')).fontSize)};
+"""
+
+
+def projector_on(browser) -> None:
     press(browser, "d")
     wait_for(
         browser,
@@ -392,6 +443,11 @@ def test_projector_view(browser, served):
         ),
         "the projector view",
     )
+
+
+def test_projector_view(browser, served):
+    open_page(browser, served + "steps/step42.html")
+    projector_on(browser)
     state = browser.execute_script(
         "const t = document.querySelector('#diff table.diff');"
         "const cell = t.querySelector('td.code');"
@@ -406,6 +462,11 @@ def test_projector_view(browser, served):
     assert state["font"] >= 16, state  # readable from the back of a room
     assert state["right"] <= state["width"], state  # no sideways scrolling
     assert state["top"] < state["height"] / 2, state  # the diff starts on screen
+    layout = browser.execute_script(LAYOUT)
+    assert layout["rows"] >= 20, layout  # 20+ code lines at 1280x720
+    # step 42 only adds to functions.py: its lines use the whole width
+    assert layout["one"] > 0.9 * layout["table"], layout
+    assert layout["bad"] == [], layout  # wrapped lines hang under their code
     shot(browser, "projector-step42")
     press(browser, "\ue014")  # the view survives moving on
     wait_for(browser, lambda d: "steps/step43.html" in d.current_url, "step 43")
@@ -423,11 +484,30 @@ def test_projector_view(browser, served):
     assert page_problems(browser, served) == []
 
 
+def test_projector_view_of_a_loop_replacing_recursion(browser, served):
+    """Step 8 turns backward's recursion into a loop: the projector shows it."""
+    open_page(browser, served + "steps/step08.html#projector")
+    wait_for(
+        browser,
+        lambda d: d.execute_script(
+            "return document.documentElement.classList.contains('projector')"
+        ),
+        "the projector view from the address",
+    )
+    shot(browser, "projector-step08")
+    layout = browser.execute_script(LAYOUT)
+    # the whole diff is on screen, or at least 20 lines of it
+    assert layout["rows"] == layout["all"] or layout["lines"] >= 20, layout
+    assert layout["lines"] >= 20 and layout["font"] >= 16, layout
+    assert layout["bad"] == [], layout
+    assert page_problems(browser, served) == []
+
+
 @pytest.mark.parametrize("step, name", [(7, "step07-stage1"), (57, "step57-stage5")])
 def test_screenshots_of_other_stages(browser, served, step, name):
     open_page(browser, served + f"steps/step{step:02d}.html")
     shot(browser, name)
-    browser.execute_script("document.getElementById('diff').scrollIntoView()")
+    scroll_to(browser, "#diff")
     shot(browser, f"{name}-diff")
     assert page_problems(browser, served) == []
 

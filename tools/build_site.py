@@ -428,40 +428,38 @@ def scope_css(css: str, scope: str) -> str:
 
 
 def diff_section(previous: Path | None, step: Step, empty: Path) -> str:
-    """The side-by-side diff of the framework, and of the demo below it."""
+    """The side-by-side diff of the framework, then the demo's, as stepdiff draws them.
+
+    The pieces are stepdiff's own (its HTML page without the header: the page's
+    title and lesson are right above): 'Start here', the folded summary, each
+    file's table, and demo.py open when it tells the step's story (41 -> 42),
+    folded otherwise.
+    """
     old = previous if previous is not None else empty
     framework = stepdiff.compare(old, step.path)
-    parts = ['<div class="stepdiff" id="diff">']
+    files = [stepdiff.file_html(framework, change) for change in framework.files]
+    story = None
+    for change in framework.left_out():
+        carries = stepdiff.demo_carries_story(framework, change)
+        files.append(stepdiff.demo_html(framework, change, carries))
+        story = change if carries else None
+    body = "\n".join(files)
     against = previous.name if previous is not None else "an empty folder"
-    parts.append(
+    parts = [
+        '<div class="stepdiff" id="diff">',
         f'<p class="diff-head"><strong>{html.escape(framework.header)}</strong> '
         f'<span class="diff-note">the framework against {html.escape(against)}; '
-        "left: before, right: after</span></p>"
-    )
-    parts.append(stepdiff.summary_html(framework))
+        "left: before, right: after; a full-width line was only added (green) or "
+        "only removed (red)</span></p>",
+        stepdiff.start_html(framework, body, story),
+        stepdiff.summary_html(framework, collapsed=True),
+    ]
     if not framework.files:
         parts.append(
             '<p class="diff-none">This step leaves the framework as it was.</p>'
         )
-    parts += [stepdiff.file_html(framework, change) for change in framework.files]
-    parts.append("</div>")
-    old_demo, new_demo = old / "demo.py", step.path / "demo.py"
-    if new_demo.exists():
-        before = stepdiff.read_lines(old_demo) if old_demo.exists() else []
-        after = stepdiff.read_lines(new_demo)
-        status = "modified" if old_demo.exists() else "added"
-        change = stepdiff.FileChange(
-            status, "demo.py" if before else None, "demo.py", before, after
-        )
-        if before != after:
-            demo_diff = stepdiff.StepDiff(old.name, step.name, [change])
-            parts.append(
-                '<details class="stepdiff demo-diff"><summary>The demo: '
-                f"{html.escape(demo_diff.header)}</summary>"
-                + stepdiff.file_html(demo_diff, change)
-                + "</details>"
-            )
-    return "\n".join(parts)
+    parts += [body, "</div>"]
+    return "\n".join(part for part in parts if part)
 
 
 def demo_section(step: Step, run: DemoRun | None, docs: Path) -> str:
