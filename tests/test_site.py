@@ -96,6 +96,9 @@ def test_every_step_has_a_page_with_lesson_diff_and_files(site):
         for rel in ("demo.py", "README.md"):
             assert f'href="{step.name}/src/{rel}.html"' in page, (step.name, rel)
         assert f'href="{step.name}/{step.name}.ipynb"' in page, step.name
+        # Once tools/practice.py exists, every step says how to practise it.
+        practice = f"<code>make practice STEP={int(step.name[4:])}</code>"
+        assert (practice in page) == (ROOT / "tools" / "practice.py").exists(), step
 
 
 def test_step42_diff_adds_mean_squared_error(site):
