@@ -452,9 +452,10 @@ def diff_section(previous: Path | None, step: Step, empty: Path) -> str:
         "left: before, right: after; a full-width line was only added (green) or "
         "only removed (red)</span></p>",
         stepdiff.start_html(framework, body, story),
-        stepdiff.summary_html(framework, collapsed=True),
     ]
-    if not framework.files:
+    if framework.files:
+        parts.append(stepdiff.summary_html(framework, collapsed=True))
+    else:
         parts.append(
             '<p class="diff-none">This step leaves the framework as it was.</p>'
         )
