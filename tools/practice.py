@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -491,6 +492,52 @@ def stubbed_names(source: str) -> set[str]:
     return found
 
 
+SLIPS = {"+": "-", "-": "+", "*": "/", "/": "*", "<": "<=", ">": ">=", "==": "!="}
+
+
+def slips(source: str, name: str) -> list[tuple[str, str]]:
+    """Copies of source with one deliberate slip in the body of definition name:
+    an operator flipped or a comparison loosened, else a number changed, else the
+    body's last statement dropped. [(new source, what changed)]"""
+    node = function_nodes(ast.parse(source))[name]
+    body = node.body[1:] if stepdiff.is_docstring(node.body[0]) else node.body
+    if not body:
+        return []
+    first, last = body[0].lineno, node.end_lineno
+    lines = source.splitlines(keepends=True)
+
+    def edit(row: int, col: int, old: str, new: str) -> tuple[str, str]:
+        line = lines[row - 1]
+        changed = line[:col] + new + line[col + len(old) :]
+        text = "".join([*lines[: row - 1], changed, *lines[row:]])
+        return text, f"line {row}: {old!r} -> {new!r}"
+
+    operators, numbers = [], []
+    previous = None
+    readline = iter(source.splitlines(keepends=True)).__next__
+    for token in tokenize.generate_tokens(readline):
+        row, col = token.start
+        if first <= row <= last:
+            binary = previous is not None and (
+                previous.type in (tokenize.NAME, tokenize.NUMBER)
+                or previous.string in (")", "]")
+            )
+            if token.string in SLIPS and binary:
+                operators.append(edit(row, col, token.string, SLIPS[token.string]))
+            elif token.type == tokenize.NUMBER and token.string.isdigit():
+                numbers.append(edit(row, col, token.string, str(int(token.string) + 1)))
+        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+            previous = token
+    dropped = []
+    end = body[-1]
+    if end.lineno == end.end_lineno and not isinstance(end, ast.Pass):
+        row = end.lineno
+        indent = lines[row - 1][: end.col_offset]
+        text = "".join([*lines[: row - 1], f"{indent}pass\n", *lines[row:]])
+        dropped.append((text, f"line {row}: the last statement dropped"))
+    return operators + numbers + dropped
+
+
 # --- Running the tests --------------------------------------------------------------
 
 
@@ -502,6 +549,7 @@ class TestRun:
     collect_errors: dict[str, str]
     problem: str = ""  # the run as a whole went wrong (hung, crashed)
     seconds: float = 0.0
+    collected: int = 0  # tests collected before any selection
 
     def failed(self) -> dict[str, str]:
         return {t: r["why"] for t, r in self.tests.items() if r["outcome"] == "failed"}
@@ -517,9 +565,13 @@ def run_pytest(
 ) -> TestRun:
     """Run the copy's tests (all, or only those ids) with a limit per test."""
     with tempfile.TemporaryDirectory(prefix="practice_") as tmp:
-        report, current = Path(tmp) / "report.json", Path(tmp) / "current"
+        settings = plugin_settings(Path(tmp), only, limit)
+        args = pytest_args(copy, first_failure, files)
+        if IN_PROCESS:
+            return run_in_process(copy, args, settings)
         env = dict(os.environ)
         env.pop("PYTEST_ADDOPTS", None)
+        env.update(settings)
         env.update(
             MPLBACKEND="Agg",
             PYTHONHASHSEED="0",
@@ -527,18 +579,8 @@ def run_pytest(
             PYTHONPATH=os.pathsep.join(
                 filter(None, [str(TOOLS), env.get("PYTHONPATH", "")])
             ),
-            PRACTICE_TEST_LIMIT=str(limit),
-            PRACTICE_REPORT=str(report),
-            PRACTICE_CURRENT=str(current),
         )
-        env.pop("PRACTICE_ONLY", None)
-        if only is not None:
-            (Path(tmp) / "only.json").write_text(json.dumps(only), encoding="utf-8")
-            env["PRACTICE_ONLY"] = str(Path(tmp) / "only.json")
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        cmd += ["-p", "practice_pytest", f"--rootdir={copy}", "--tb=short"]
-        cmd += ["-x"] if first_failure else []
-        cmd += files or []
+        cmd = [sys.executable, "-m", "pytest", *args, "-p", "practice_pytest"]
         start = time.monotonic()
         problem = ""
         try:
@@ -555,21 +597,91 @@ def run_pytest(
             )
             output = proc.stdout
         except subprocess.TimeoutExpired:
+            current = Path(settings["PRACTICE_CURRENT"])
             running = current.read_text() if current.exists() else "(unknown)"
             problem = (
                 f"the test run was stopped after {run_limit:.0f}s; the test running "
                 f"then was {running} (a loop that never ends?)"
             )
             output = ""
-        seconds = time.monotonic() - start
-        if report.exists():
-            data = json.loads(report.read_text(encoding="utf-8"))
-        else:
-            data = {"tests": {}, "collect_errors": {}}
-            if not problem:
-                tail = "\n".join(output.strip().splitlines()[-5:])
-                problem = f"pytest ended without a report:\n{tail}"
-    return TestRun(data["tests"], data["collect_errors"], problem, seconds)
+        return read_report(settings, problem, output, time.monotonic() - start)
+
+
+def plugin_settings(tmp: Path, only: list[str] | None, limit: float) -> dict:
+    """The environment that tells practice_pytest what to do."""
+    settings = {
+        "PRACTICE_TEST_LIMIT": str(limit),
+        "PRACTICE_REPORT": str(tmp / "report.json"),
+        "PRACTICE_CURRENT": str(tmp / "current"),
+        "PRACTICE_ONLY": "",
+    }
+    if only is not None:
+        (tmp / "only.json").write_text(json.dumps(only), encoding="utf-8")
+        settings["PRACTICE_ONLY"] = str(tmp / "only.json")
+    return settings
+
+
+def pytest_args(copy: Path, first_failure: bool, files: list[str] | None) -> list:
+    args = ["-q", "-p", "no:cacheprovider", f"--rootdir={copy}", "--tb=short"]
+    return args + (["-x"] if first_failure else []) + (files or [])
+
+
+def read_report(settings: dict, problem: str, output: str, seconds: float) -> TestRun:
+    report = Path(settings["PRACTICE_REPORT"])
+    if report.exists():
+        data = json.loads(report.read_text(encoding="utf-8"))
+    else:
+        data = {"tests": {}, "collect_errors": {}}
+        if not problem:
+            tail = "\n".join(output.strip().splitlines()[-5:])
+            problem = f"pytest ended without a report:\n{tail}"
+    return TestRun(
+        data["tests"],
+        data["collect_errors"],
+        problem,
+        seconds,
+        data.get("collected", 0),
+    )
+
+
+# The all-steps proof (tests/test_practice.py) runs many copies' tests in one
+# process per worker, so NumPy and PyTorch are imported once: see run_in_process.
+IN_PROCESS = False
+
+
+def run_in_process(copy: Path, args: list[str], settings: dict) -> TestRun:
+    """pytest.main in this process, after forgetting every module of another copy
+    (each snapshot is a package named dezero)."""
+    import contextlib
+    import io
+
+    import practice_pytest
+    import pytest
+
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or ""
+        if name == "dezero" or name.startswith(("dezero.", "test_", "conftest")):
+            del sys.modules[name]
+        elif where and "/practice" in where and "/tools/" not in where:
+            del sys.modules[name]
+    sys.path[:] = [p for p in sys.path if not p.startswith(str(copy.parent))]
+    saved = {k: os.environ.get(k) for k in settings}
+    os.environ.update(settings)
+    here = os.getcwd()
+    start = time.monotonic()
+    out = io.StringIO()
+    try:
+        os.chdir(copy)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            pytest.main(args, plugins=[practice_pytest])
+    finally:
+        os.chdir(here)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return read_report(settings, "", out.getvalue(), time.monotonic() - start)
 
 
 # --- Making the exercise -----------------------------------------------------------
@@ -606,7 +718,11 @@ def write_stubs(copy: Path, num: int, targets: list[Target], sources: dict) -> N
     """Write each framework file of the copy: sources[rel] with its targets stubbed."""
     for rel, text in sources.items():
         mine = [t for t in targets if t.file == rel]
-        (copy / rel).write_text(stub_source(text, num, mine), encoding="utf-8")
+        try:
+            text = stub_source(text, num, mine)
+        except SyntaxError:
+            pass  # conflict markers: the student resolves them first
+        (copy / rel).write_text(text, encoding="utf-8")
 
 
 def keep_import_safe(
@@ -635,13 +751,14 @@ def keep_import_safe(
 
 
 def merge_mine(
-    root: Path, num: int, targets: list[Target], copy: Path
+    root: Path, num: int, targets: list[Target]
 ) -> tuple[dict[str, str], list[str]]:
     """Three-way merge of the student's step num-1 with step num's changes.
 
     Base: the real step num-1; yours: practice/step(num-1); theirs: the real step.
-    The definitions step num writes are stubbed on all three sides first, so that a
-    student's own version of them does not conflict with the book's. Returns the
+    The definitions step num writes are stubbed on your side and the base first,
+    so that your own version of one does not conflict with the book's new one (the
+    merge takes the book's, and write_stubs blanks it again). Returns the
     merged framework sources and the conflicts found (file and lines)."""
     prev_num = max(n for n in find_steps(root) if n < num)
     base_dir = find_steps(root)[prev_num]
@@ -674,11 +791,12 @@ def merge_mine(
                 ours = read(mine_dir / old_rel)
             mine_targets = [t for t in targets if t.file == rel]
             sides = []
-            for text in (ours, base, theirs):
+            for text in (ours, base):
                 try:
                     sides.append(stub_source(text, num, mine_targets))
                 except SyntaxError:
                     sides.append(text)
+            sides.append(theirs)
             paths = []
             for label, text in zip(("yours", "base", "theirs"), sides, strict=True):
                 path = Path(tmp) / f"{label}.py"
@@ -778,12 +896,40 @@ def make_practice(
     if copy.exists() and any(copy.iterdir()):
         aside = copy.with_name(f"{copy.name}.old-{time.strftime('%Y%m%d-%H%M%S')}")
         copy.rename(aside)
-        print(f"your previous copy is kept as {aside.relative_to(copy.parent.parent)}/")
+        print(f"your previous copy is kept as {aside.name}/ next to it")
+    run, conflicts = build_copy(root, num, copy, real, targets, from_mine)
+    todo = [t for t in targets if not t.kept_real]
+    if not todo and not conflicts:
+        print(f"made {label}/, but every definition step {num:02d} changes is needed")
+        print(
+            "while the copy imports, so all of them stay real: " + kept_names(targets)
+        )
+        print(nothing_to_write(num, real))
+        return 0
+    print_made(label, num, targets, run, conflicts)
+    return 1 if conflicts else 0
+
+
+def kept_names(targets: list[Target]) -> str:
+    return ", ".join(t.name for t in targets if t.kept_real)
+
+
+def build_copy(
+    root: Path,
+    num: int,
+    copy: Path,
+    real: Path,
+    targets: list[Target],
+    from_mine: bool = False,
+) -> tuple[TestRun | None, list[str]]:
+    """Write the exercise into copy (an empty or new folder). Returns the run on
+    the untouched copy (every test collected, the definitions' tests run until the
+    first failure) and the merge conflicts (FROM=mine)."""
     copy.mkdir(parents=True, exist_ok=True)
     copy_step(real, copy)
     conflicts: list[str] = []
     if from_mine:
-        sources, conflicts = merge_mine(root, num, targets, copy)
+        sources, conflicts = merge_mine(root, num, targets)
     else:
         sources = {rel: read(real / rel) for rel in framework_files(real)}
     write_stubs(copy, num, targets, sources)
@@ -795,8 +941,7 @@ def make_practice(
     (copy / "PRACTICE.md").write_text(
         practice_readme(num, real, targets, from_mine), encoding="utf-8"
     )
-    print_made(label, num, targets, run, conflicts)
-    return 1 if conflicts else 0
+    return run, conflicts
 
 
 def write_manifest(copy: Path, num: int, targets: list[Target], mine: bool) -> None:
@@ -970,6 +1115,7 @@ def check_copy(
     only_targets: list[str] | None = None,
     first_failure: bool = False,
     limit: float = TEST_LIMIT,
+    only_tests: list[str] | None = None,
 ) -> CheckReport:
     """Run step num's tests on the copy; per definition, done or not yet."""
     validate_copy(root, num, copy)
@@ -1002,6 +1148,10 @@ def check_copy(
     files = None
     if only_targets is not None:
         only = sorted({tid for t in chosen for tid in t.tests})
+    if only_tests is not None:
+        only = sorted(only_tests)
+        statuses = [s for s in statuses if set(s.target.tests) & set(only)]
+    if only is not None:
         files = sorted({tid.split("::")[0] for tid in only})
     run = run_pytest(
         copy, only=only, first_failure=first_failure, limit=limit, files=files
@@ -1272,6 +1422,96 @@ def cmd_make(args) -> int:
     return make_practice(args.root, num, args.force, args.from_mine, args.dir)
 
 
+# --- The all-steps proof -----------------------------------------------------------
+
+PROOF_TESTS = 2  # tests per definition that the proof reruns on restored bodies
+SLIP_TESTS = 8  # tests of the slipped definition that may catch the slip
+SLIP_TRIES = 4  # slips tried before the proof gives up on a step
+
+
+def prove_step(root: Path, num: int, tmp: Path) -> dict:
+    """The proof for one step (tests/test_practice.py asserts on the result):
+    the untouched copy imports, its tests are collected and one of them fails;
+    with the real bodies back (byte for byte) the checker calls every
+    definition done; one slipped body is reported not done."""
+    start = time.monotonic()
+    real, targets = exercise(root, num)
+    out: dict = {"step": num, "targets": len(targets), "kept": [], "problems": []}
+    if not targets:
+        out["nothing"] = "no definition changes"
+        return out
+    copy = tmp / f"step{num:02d}"
+    run, _ = build_copy(root, num, copy, real, targets)
+    todo = [t for t in targets if not t.kept_real]
+    out["kept"] = [t.name for t in targets if t.kept_real]
+    out["stubs"] = len(todo)
+    if not todo:
+        out["nothing"] = "every changed definition runs at import"
+        return out
+    problems = out["problems"]
+    if run.collect_errors or run.problem:
+        problems.append(f"untouched copy: {run.problem} {list(run.collect_errors)}")
+    if not run.collected:
+        problems.append("untouched copy: no tests collected")
+    out["collected"] = run.collected
+    out["failing"] = sorted(run.failed())[:1]
+    if not run.failed():
+        problems.append("untouched copy: no test fails")
+    for rel in framework_files(real):  # the perfect student: the real bodies back
+        (copy / rel).write_text(read(real / rel), encoding="utf-8")
+    sample = sorted({tid for t in todo for tid in t.tests[:PROOF_TESTS]})
+    report = check_copy(root, num, copy, only_tests=sample)
+    out["restored_tests"] = len(report.run.tests) if report.run else 0
+    if not report.passed:
+        problems.append("restored bodies: " + format_report(report, copy.name))
+    tries = 0
+    for target in [t for t in todo if t.tests]:
+        original = read(copy / target.file)
+        for text, what in slips(original, target.name)[:2]:
+            tries += 1
+            (copy / target.file).write_text(text, encoding="utf-8")
+            report = check_copy(
+                root,
+                num,
+                copy,
+                only_tests=target.tests[:SLIP_TESTS],
+                first_failure=True,
+            )
+            (copy / target.file).write_text(original, encoding="utf-8")
+            status = next(s for s in report.statuses if s.target.name == target.name)
+            if status.state == "not yet":
+                out["slip"] = f"{target.name} ({target.file} {what})"
+                break
+        if "slip" in out or tries >= SLIP_TRIES:
+            break
+    if "slip" not in out:
+        problems.append(f"no slip was reported as not done ({tries} tried)")
+    out["seconds"] = round(time.monotonic() - start, 1)
+    return out
+
+
+def cmd_prove(args) -> int:
+    """Run the proof for some steps in this process; one JSON line per step."""
+    global IN_PROCESS
+    IN_PROCESS = True
+    sys.dont_write_bytecode = True
+    os.environ.update(MPLBACKEND="Agg")
+    steps = find_steps(args.root)
+    wanted = [int(n) for n in args.steps.split(",") if n]
+    rc = 0
+    with tempfile.TemporaryDirectory(prefix="practice_proof_") as tmp:
+        for num in wanted:
+            if num not in steps:
+                raise PracticeError(f"there is no step {num} here")
+            try:
+                result = prove_step(args.root, num, Path(tmp))
+            except Exception as error:  # report it against the step, go on
+                result = {"step": num, "problems": [f"{type(error).__name__}: {error}"]}
+            rc |= bool(result["problems"])
+            print(json.dumps(result), flush=True)
+    return 1 if rc else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root")
@@ -1306,6 +1546,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_hint)
     p = sub.add_parser("progress", help="which steps you have passed")
     p.set_defaults(func=cmd_progress)
+    p = sub.add_parser("prove", help="the all-steps proof (tests/test_practice.py)")
+    p.add_argument("--steps", required=True, help="comma-separated step numbers")
+    p.set_defaults(func=cmd_prove)
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     try:

@@ -18,14 +18,11 @@ import signal
 
 import pytest
 
-LIMIT = float(os.environ.get("PRACTICE_TEST_LIMIT") or 0)
-ONLY = os.environ.get("PRACTICE_ONLY")
-REPORT = os.environ.get("PRACTICE_REPORT")
-CURRENT = os.environ.get("PRACTICE_CURRENT")
 RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
 tests: dict[str, dict[str, str]] = {}
 collect_errors: dict[str, str] = {}
+collected: list[int] = [0]  # tests collected before any selection
 
 
 class TestTimeLimit(Exception):
@@ -39,10 +36,27 @@ def base_id(nodeid: str) -> str:
     return nodeid.split("[", 1)[0]
 
 
+def setting(name: str) -> str:
+    """Read at each use: tools/practice.py may run several sessions in-process."""
+    return os.environ.get(name) or ""
+
+
+def limit() -> float:
+    return float(setting("PRACTICE_TEST_LIMIT") or 0)
+
+
+def pytest_sessionstart(session):
+    tests.clear()
+    collect_errors.clear()
+    collected[0] = 0
+
+
 def pytest_collection_modifyitems(config, items):
-    if not ONLY:
+    collected[0] = len(items)
+    only = setting("PRACTICE_ONLY")
+    if not only:
         return
-    with open(ONLY, encoding="utf-8") as handle:
+    with open(only, encoding="utf-8") as handle:
         wanted = set(json.load(handle))
     keep = [item for item in items if base_id(item.nodeid) in wanted]
     drop = [item for item in items if base_id(item.nodeid) not in wanted]
@@ -53,23 +67,24 @@ def pytest_collection_modifyitems(config, items):
 
 def _out_of_time(signum, frame):
     raise TestTimeLimit(
-        f"this test ran longer than {LIMIT:g}s (the limit per test): "
+        f"this test ran longer than {limit():g}s (the limit per test): "
         "a loop that never ends?"
     )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    if CURRENT:
-        with open(CURRENT, "w", encoding="utf-8") as handle:
+    current, seconds = setting("PRACTICE_CURRENT"), limit()
+    if current:
+        with open(current, "w", encoding="utf-8") as handle:
             handle.write(item.nodeid)
-    if LIMIT:
+    if seconds:
         signal.signal(signal.SIGALRM, _out_of_time)
-        signal.setitimer(signal.ITIMER_REAL, LIMIT)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        if LIMIT:
+        if seconds:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
@@ -103,7 +118,12 @@ def pytest_collectreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if REPORT:
-        data = {"tests": tests, "collect_errors": collect_errors}
-        with open(REPORT, "w", encoding="utf-8") as handle:
+    report = setting("PRACTICE_REPORT")
+    if report:
+        data = {
+            "tests": tests,
+            "collect_errors": collect_errors,
+            "collected": collected[0],
+        }
+        with open(report, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
