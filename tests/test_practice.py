@@ -17,7 +17,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from helpers import ROOT, TOOLS, load_tool, make_step, run_tool, write_files
+from helpers import ROOT, TOOLS, load_tool, make_step, run_tool
 
 practice = load_tool("practice")
 
@@ -33,6 +33,9 @@ def double(x):
     """Twice x."""
     return SCALE * x
 '''
+TESTS1 = (
+    "from dezero import double\n\n\ndef test_double():\n    assert double(3) == 6\n"
+)
 STEP2 = '''"""Tiny framework."""
 
 SCALE = 2
@@ -104,11 +107,25 @@ def make_root(tmp_path):
     """A repository with two synthetic steps (dezero.py, tests, lesson)."""
     root = tmp_path / "repo"
     common = {"conftest.py": CONFTEST, "README.md": "# Step\n"}
-    make_step(root, 1, {**common, "dezero.py": STEP1, "tests/test_step01_a.py":
-                        "from dezero import double\n\n\ndef test_double():\n"
-                        "    assert double(3) == 6\n"})  # fmt: skip
-    make_step(root, 2, {**common, "dezero.py": STEP2, "README.md": README2,
-                        "tests/test_step02_a.py": TESTS2})  # fmt: skip
+    make_step(
+        root,
+        1,
+        {
+            **common,
+            "dezero.py": STEP1,
+            "tests/test_step01_a.py": TESTS1,
+        },
+    )
+    make_step(
+        root,
+        2,
+        {
+            **common,
+            "dezero.py": STEP2,
+            "README.md": README2,
+            "tests/test_step02_a.py": TESTS2,
+        },
+    )
     return root
 
 
@@ -302,8 +319,16 @@ def test_from_mine_merges_the_students_step_and_reports_conflicts(tmp_path):
     assert "TABLE[name] = True" in merged  # kept real, as before
     # a conflict: the student changed a line step 2 changes too
     step3 = STEP2.replace("SCALE = 2", "SCALE = 3")
-    make_step(root, 3, {"dezero.py": step3, "conftest.py": CONFTEST,
-                        "README.md": README2, "tests/test_step03_a.py": TESTS2})  # fmt: skip
+    make_step(
+        root,
+        3,
+        {
+            "dezero.py": step3,
+            "conftest.py": CONFTEST,
+            "README.md": README2,
+            "tests/test_step03_a.py": TESTS2,
+        },
+    )
     mine2 = root / "practice" / "step02" / "dezero.py"
     mine2.write_text(mine2.read_text().replace("SCALE = 2", "SCALE = 20"))
     proc = tool(root, "make", "3", "--from-mine")
@@ -345,8 +370,12 @@ def test_slips_flip_one_operator_in_the_body():
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_makefile_targets_validate_the_step():
     def make(*args):
-        return subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), *args],
-                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        return subprocess.run(
+            ["make", "--no-print-directory", "-C", str(ROOT), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     proc = make("-n", "practice", "STEP=09", "FROM=mine", "FORCE=1")
     assert "tools/practice.py make 9 --from-mine --force" in proc.stdout
@@ -377,8 +406,9 @@ def proof():
     def work(steps):
         cmd = [sys.executable, str(TOOLS / "practice.py"), "prove"]
         cmd += ["--steps", ",".join(map(str, steps))]
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                              timeout=1500, cwd=ROOT)  # fmt: skip
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, timeout=1500, cwd=ROOT
+        )
         rows = [json.loads(line) for line in proc.stdout.splitlines() if line]
         return rows, proc.stderr[-3000:]
 
