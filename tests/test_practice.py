@@ -318,7 +318,7 @@ def test_from_mine_merges_the_students_step_and_reports_conflicts(tmp_path):
     assert "# my own words" not in merged  # double is blanked again for step 2
     assert "TABLE[name] = True" in merged  # kept real, as before
     # a conflict: the student changed a line step 2 changes too
-    step3 = STEP2.replace("SCALE = 2", "SCALE = 3")
+    step3 = STEP2.replace("SCALE = 2", "SCALE = 3").replace("a + b", "b + a")
     make_step(
         root,
         3,

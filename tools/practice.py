@@ -760,16 +760,27 @@ def merge_mine(
     so that your own version of one does not conflict with the book's new one (the
     merge takes the book's, and write_stubs blanks it again). Returns the
     merged framework sources and the conflicts found (file and lines)."""
-    prev_num = max(n for n in find_steps(root) if n < num)
+    earlier = [n for n in find_steps(root) if n < num]
+    # The latest earlier step you practised (steps with nothing to write have no
+    # copy): the merge then carries in every step's changes since.
+    mine = [
+        n
+        for n in earlier
+        if (read_manifest(practice_dir(root, n)) or {}).get("step") == n
+    ]
+    if not mine:
+        raise PracticeError(
+            f"FROM=mine starts from your own practice copy of an earlier step, and "
+            f"there is none; make one first: make practice STEP={earlier[-1]}"
+        )
+    prev_num = mine[-1]
+    if prev_num != earlier[-1]:
+        print(
+            f"starting from your practice/step{prev_num:02d}/ (the latest step you "
+            "practised), with the changes of every step since"
+        )
     base_dir = find_steps(root)[prev_num]
     mine_dir = practice_dir(root, prev_num)
-    manifest = read_manifest(mine_dir)
-    if manifest is None or manifest.get("step") != prev_num:
-        raise PracticeError(
-            f"FROM=mine starts from your practice/step{prev_num:02d}/, which is "
-            f"missing or not a practice copy; make it first: make practice "
-            f"STEP={prev_num}"
-        )
     real = find_steps(root)[num]
     renamed = {new: old for old, new in file_pairs(base_dir, real) if old}
     sources, conflicts = {}, []
@@ -1308,7 +1319,8 @@ def cmd_check(args) -> int:
     num = parse_step_arg(args.step, args.root)
     copy = Path(args.dir) if args.dir else practice_dir(args.root, num)
     real, targets = exercise(args.root, num)
-    if not targets:
+    kept = set((read_manifest(copy) or {}).get("kept_real", []))
+    if not targets or (copy.is_dir() and {t.name for t in targets} <= kept):
         print(nothing_to_write(num, real))
         return 0
     report = check_copy(args.root, num, copy, limit=args.limit)
