@@ -178,7 +178,7 @@ def test_make_stubs_bodies_keeps_docstrings_and_what_runs_at_import(tmp_path):
     assert "kept real: register" in proc.stdout
     guide = (copy / "PRACTICE.md").read_text()
     assert guide.index("`double`") < guide.index("`add`") < guide.index("`Box.get`")
-    assert "`tests/test_step02_a.py::test_add`" in guide
+    assert "`test_step02_a.py`: `test_add`" in guide
     assert "## Kept real" in guide and "`register`" in guide
     assert json.loads((copy / ".practice.json").read_text())["kept_real"] == [
         "register"

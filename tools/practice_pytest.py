@@ -95,8 +95,10 @@ def first_line(report) -> str:
         return str(longrepr[2]).removeprefix("Skipped: ")
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr or "")
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[0].strip() if lines else ""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):  # "AssertionError:" then the why
+        return f"{lines[0]} {lines[1]}"
+    return lines[0] if lines else ""
 
 
 def pytest_runtest_logreport(report):
