@@ -531,12 +531,21 @@ def slips(source: str, name: str) -> list[tuple[str, str]]:
         if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
             previous = token
     dropped = []
-    end = body[-1]
-    if end.lineno == end.end_lineno and not isinstance(end, ast.Pass):
+    simple = [
+        sub
+        for stmt in body
+        for sub in ast.walk(stmt)
+        if isinstance(sub, ast.stmt)
+        and not isinstance(sub, ast.Pass)
+        and not hasattr(sub, "body")
+        and sub.lineno == sub.end_lineno
+    ]
+    if simple:  # the last one-line statement of the body becomes `pass`
+        end = max(simple, key=lambda sub: sub.lineno)
         row = end.lineno
         indent = lines[row - 1][: end.col_offset]
         text = "".join([*lines[: row - 1], f"{indent}pass\n", *lines[row:]])
-        dropped.append((text, f"line {row}: the last statement dropped"))
+        dropped.append((text, f"line {row}: a statement dropped"))
     return operators + numbers + dropped
 
 
@@ -1244,6 +1253,9 @@ def format_report(report: CheckReport, label: str) -> str:
             elif not stub:
                 own.append((nodeid, why))
         text = words[status.state]
+        sharer = shared_with(report, status)
+        if own and sharer:
+            text = f"not yet? its failing tests also check {sharer}; start there"
         if status.state == "stub":
             text += f"; {len(status.target.tests)} tests check it"
         elif status.state == "not yet" and not own and blocked:
@@ -1283,6 +1295,29 @@ def format_report(report: CheckReport, label: str) -> str:
     return "\n".join(rows)
 
 
+def shared_with(report: CheckReport, status: Status) -> str:
+    """Another unfinished definition whose failing tests include all of this one's
+    (a test that checks both cannot tell which is wrong), or ''."""
+
+    def own(item: Status) -> set[str]:  # failures not caused by another stub
+        return {
+            nodeid
+            for nodeid, why in item.failures
+            if not STUB.search(why + " ")
+            or STUB.search(why + " ").group(2) == item.target.name
+        }
+
+    mine = own(status)
+    if status.state != "not yet" or not mine:
+        return ""
+    for other in report.statuses:
+        theirs = own(other)
+        if other is not status and other.state in ("not yet", "stub"):
+            if mine <= theirs and len(theirs) > len(mine):
+                return other.target.name
+    return ""
+
+
 def shorten(text: str, width: int = 100) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -1297,8 +1332,10 @@ def next_step(report: CheckReport) -> str:
             f"(make practice-solution STEP={num}), then go on with "
             f"make practice STEP={num + 1} FROM=mine"
         )
-    for status in report.statuses:
-        if status.state not in ("done", "untested"):
+    pending = [s for s in report.statuses if s.state not in ("done", "untested")]
+    pending.sort(key=lambda s: bool(shared_with(report, s)))  # stable: file order
+    for status in pending:
+        if status:
             target = status.target
             return (
                 f"next: write {target.name} in {target.file} (explained in "
@@ -1457,7 +1494,7 @@ def cmd_make(args) -> int:
 
 PROOF_TESTS = 2  # tests per definition that the proof reruns on restored bodies
 SLIP_TESTS = 8  # tests of the slipped definition that may catch the slip
-SLIP_TRIES = 4  # slips tried before the proof gives up on a step
+SLIP_TRIES = 6  # slips tried before the proof gives up on a step
 
 
 def prove_step(root: Path, num: int, tmp: Path) -> dict:
@@ -1496,7 +1533,8 @@ def prove_step(root: Path, num: int, tmp: Path) -> dict:
     if not report.passed:
         problems.append("restored bodies: " + format_report(report, copy.name))
     tries = 0
-    for target in [t for t in todo if t.tests]:
+    # the most specific definitions first: their few tests aim at them
+    for target in sorted((t for t in todo if t.tests), key=lambda t: len(t.tests)):
         original = read(copy / target.file)
         for text, what in slips(original, target.name)[:2]:
             tries += 1
