@@ -361,6 +361,29 @@ def test_hint_shows_the_lesson_never_the_code(tmp_path):
     assert "return x + x" not in proc.stdout
 
 
+def test_the_proof_on_a_synthetic_step(tmp_path):
+    root = make_root(tmp_path)
+    result = practice.prove_step(root, 2, tmp_path / "proof")
+    assert result["problems"] == []
+    assert result["kept"] == ["register"]
+    assert result["failing"] == ["tests/test_step02_a.py::test_double"]  # first
+    name = result["slip"].split(" (")[0]
+    assert name in {"double", "add", "Box.__init__", "Box.get"}, result["slip"]
+
+
+def test_the_proof_fails_when_stubs_break_the_imports(tmp_path, monkeypatch):
+    root = make_root(tmp_path)
+    # without the import check, register's stub stops `import dezero`
+    monkeypatch.setattr(
+        practice, "keep_import_safe", lambda copy, *_: practice.run_pytest(copy)
+    )
+    result = practice.prove_step(root, 2, tmp_path / "proof")
+    assert any(
+        p.startswith("untouched copy:") and "test_step02_a.py" in p
+        for p in result["problems"]
+    ), result["problems"]
+
+
 def test_slips_flip_one_operator_in_the_body():
     found = practice.slips(STEP2, "add")
     assert found[0][0].count("return a - b") == 1
@@ -425,6 +448,6 @@ def test_every_step_makes_a_working_exercise(proof, num):
     assert result is not None, f"step {num} gave no result:\n{proof['stderr']}"
     assert result["problems"] == [], "\n".join(result["problems"])
     if "nothing" in result:
-        return  # said so, and what to do instead (test_nothing_to_write_steps)
+        return  # nothing to write: the tool says so and what to do instead
     assert result["collected"] > 0 and result["failing"]
     assert result["restored_tests"] > 0 and result["slip"]
