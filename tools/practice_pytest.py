@@ -67,8 +67,8 @@ def pytest_collection_modifyitems(config, items):
 
 def _out_of_time(signum, frame):
     raise TestTimeLimit(
-        f"this test ran longer than {limit():g}s (the limit per test): "
-        "a loop that never ends?"
+        f"this test ran longer than {limit():g}s (the limit per test): a loop that "
+        "never ends? (on a slow machine: ARGS='--limit 600')"
     )
 
 
