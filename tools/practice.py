@@ -1106,6 +1106,7 @@ class CheckReport:
     syntax_errors: list[str]
     other_failures: list[tuple[str, str]]
     passed: bool
+    after: list[int] = field(default_factory=list)  # next steps: nothing, then one
 
     @property
     def done(self) -> int:
@@ -1226,7 +1227,13 @@ def check_copy(
         and bool(run.tests)
         and all(s.state in ("done", "untested") for s in statuses)
     )
-    return CheckReport(num, statuses, run, syntax_errors, other, passed)
+    after = []
+    if passed:
+        for later in [n for n in find_steps(root) if n > num]:
+            after.append(later)
+            if find_targets(previous_step(root, later), find_steps(root)[later]):
+                break
+    return CheckReport(num, statuses, run, syntax_errors, other, passed, after)
 
 
 def format_report(report: CheckReport, label: str) -> str:
@@ -1327,11 +1334,17 @@ def next_step(report: CheckReport) -> str:
     if report.syntax_errors:
         return f"next: fix the syntax error in {report.syntax_errors[0]}"
     if report.passed:
-        return (
+        text = (
             f"next: all of step {num:02d} passes. Compare with the book's code "
-            f"(make practice-solution STEP={num}), then go on with "
-            f"make practice STEP={num + 1} FROM=mine"
+            f"(make practice-solution STEP={num})"
         )
+        if not report.after:
+            return text + "; that was the last step"
+        *skip, then = report.after
+        if skip:
+            names = ", ".join(str(n) for n in skip)
+            text += f", read the lesson of step {names} (nothing to write there)"
+        return text + f", then go on with make practice STEP={then} FROM=mine"
     pending = [s for s in report.statuses if s.state not in ("done", "untested")]
     pending.sort(key=lambda s: bool(shared_with(report, s)))  # stable: file order
     for status in pending:
