@@ -428,27 +428,53 @@ def test_makefile_targets_validate_the_step():
 STEPS = sorted(practice.find_steps(ROOT))
 
 
-@pytest.fixture(scope="module")
-def proof():
-    """Run `practice.py prove` over every step, one worker process per core."""
-    jobs = max(1, min(os.cpu_count() or 1, 4))
-    shares = [STEPS[i::jobs] for i in range(jobs)]
+@pytest.fixture(scope="module", autouse=True)
+def proof_workers(request):
+    """Start `practice.py prove` over every step, one worker process per core, as
+    soon as this module starts (the other tests here then overlap with it), when
+    the proof is among the selected tests."""
+    wanted = [
+        item.callspec.params["num"]
+        for item in request.session.items
+        if item.name.startswith("test_every_step")
+    ]
+    if not wanted:
+        yield None
+        return
+    jobs = max(1, min(os.cpu_count() or 1, 4, len(wanted)))
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTEST_ADDOPTS", None)
-
-    def work(steps):
+    workers = []
+    for share in (wanted[i::jobs] for i in range(jobs)):
         cmd = [sys.executable, str(TOOLS / "practice.py"), "prove"]
-        cmd += ["--steps", ",".join(map(str, steps))]
-        proc = subprocess.run(
-            cmd, capture_output=True, text=True, env=env, timeout=1500, cwd=ROOT
+        cmd += ["--steps", ",".join(map(str, share))]
+        workers.append(
+            subprocess.Popen(
+                cmd,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                cwd=ROOT,
+            )
         )
-        rows = [json.loads(line) for line in proc.stdout.splitlines() if line]
-        return rows, proc.stderr[-3000:]
+    yield workers
+    for worker in workers:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        done = list(pool.map(work, shares))
-    results = {row["step"]: row for rows, _ in done for row in rows}
-    results["stderr"] = "\n".join(err for _, err in done)
+
+@pytest.fixture(scope="module")
+def proof(proof_workers):
+    """The proof's result for each step (waits for the workers)."""
+    results, errors = {}, []
+    with ThreadPoolExecutor(max_workers=len(proof_workers)) as pool:
+        outputs = list(pool.map(lambda w: w.communicate(timeout=1500), proof_workers))
+    for out, err in outputs:
+        results.update({row["step"]: row for row in map(json.loads, out.splitlines())})
+        errors.append(err[-3000:])
+    results["stderr"] = "\n".join(errors)
     return results
 
 
