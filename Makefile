@@ -53,13 +53,15 @@ endef
 # One line that says what is missing when CuPy or a GPU is not there.
 CUPY_CHECK := import cupy; cupy.cuda.runtime.getDeviceCount()
 
-.PHONY: help venv torch demo notebook test test-gpu diff lint check bench site site-deps clean distclean
+.PHONY: help venv torch demo notebook test test-gpu diff practice practice-check \
+	practice-solution practice-hint practice-progress lint check bench site site-deps \
+	clean distclean
 
 help: ## list the targets
 	@echo "DeZero in 60 steps ($(words $(STEPS)) step directories here)"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
-		sed -E 's/^([a-z-]+):.*## (.*)/\1|\2/' | awk -F'|' '{printf "  make %-10s %s\n", $$1, $$2}'
+		sed -E 's/^([a-z-]+):.*## (.*)/\1|\2/' | awk -F'|' '{printf "  make %-17s %s\n", $$1, $$2}'
 	@echo
 	@echo "  STEP=N accepts 7 or 07; ARGS=\"...\" is passed on to the script;"
 	@echo "  JOBS=N sets how many steps test in parallel (default: all cores)."
@@ -113,6 +115,27 @@ diff: ## what a step changed: make diff STEP=7, or FROM=1 STEP=10 [ARGS=--all]
 	@$(call need_step,diff)
 	@$(call need_from,diff)
 	$(PYTHON) tools/stepdiff.py $(FROM_NUM) $(STEP_NUM) $(ARGS)
+
+# Practice mode (tools/practice.py): practice/stepNN/, which git ignores.
+practice: $(PY) ## a step as an exercise: make practice STEP=9 [FROM=mine] [FORCE=1]
+	@$(call need_step,practice)
+	@test -z "$(FROM)" -o "$(FROM)" = mine || { echo "make practice: FROM=$(FROM) is not understood; FROM=mine starts from your own practice/step(N-1)/" >&2; exit 2; }
+	$(PY) tools/practice.py make $(STEP_NUM)$(if $(filter mine,$(FROM)), --from-mine)$(if $(FORCE), --force) $(ARGS)
+
+practice-check: $(PY) ## run a step's tests on your practice copy: make practice-check STEP=9
+	@$(call need_step,practice-check)
+	$(PY) tools/practice.py check $(STEP_NUM) $(ARGS)
+
+practice-solution: $(PY) ## your practice copy against the step: make practice-solution STEP=9 [ARGS="--html f.html"]
+	@$(call need_step,practice-solution)
+	$(PY) tools/practice.py solution $(STEP_NUM) $(ARGS)
+
+practice-hint: $(PY) ## the lesson's words on what to write next: make practice-hint STEP=9
+	@$(call need_step,practice-hint)
+	$(PY) tools/practice.py hint $(STEP_NUM) $(ARGS)
+
+practice-progress: $(PY) ## which steps your practice copies pass
+	$(PY) tools/practice.py progress $(ARGS)
 
 lint: $(PY) ## ruff check and ruff format --check over the whole repository
 	@rc=0; \
